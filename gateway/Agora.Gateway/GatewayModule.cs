@@ -1,0 +1,80 @@
+using System.Threading.RateLimiting;
+using Agora.ServiceDefaults;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Agora.Gateway;
+
+/// <summary>Options under <c>Gateway</c> in configuration.</summary>
+public sealed class GatewayOptions
+{
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+    public int RateLimitPermits { get; set; } = 600;
+    public int RateLimitWindowSeconds { get; set; } = 10;
+}
+
+/// <summary>The gateway routes, limits and protects; it holds no business logic.</summary>
+public static class GatewayModule
+{
+    public const string PerClientPolicy = "per-client";
+
+    public static IHostApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddSingleton(options);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddHttpClient(DestinationHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
+        var health = builder.Services.AddHealthChecks();
+        foreach (var cluster in builder.Configuration.GetSection("ReverseProxy:Clusters").GetChildren())
+        {
+            if (cluster["HttpRequest:Version"] == "2")
+            {
+                continue; // gRPC clusters: the same service's REST cluster answers for its health.
+            }
+            foreach (var destination in cluster.GetSection("Destinations").GetChildren())
+            {
+                var address = new Uri(destination["Address"]!);
+                health.AddTypeActivatedCheck<DestinationHealthCheck>($"{cluster.Key}/{destination.Key}", null,
+                    [ServiceDefaultsExtensions.ReadyTag], address);
+            }
+        }
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(PerClientPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                ClientKey(context),
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.RateLimitPermits,
+                    Window = TimeSpan.FromSeconds(options.RateLimitWindowSeconds),
+                    QueueLimit = 0,
+                }));
+            limiter.OnRejected = async (rejected, ct) =>
+            {
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                await Problems.Of(StatusCodes.Status429TooManyRequests, "too-many-requests", "Too many requests.",
+                    "This client sent too many requests; try again later.").ExecuteAsync(rejected.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<RequestSizeMiddleware>();
+        app.UseRateLimiter();
+        app.MapReverseProxy().RequireRateLimiting(PerClientPolicy);
+        return app;
+    }
+
+    /// <summary>The client's IP address (per-client keys, e.g. a token's client id, come with authentication).</summary>
+    private static string ClientKey(HttpContext context) =>
+        context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Agora.Messaging;
+
+/// <summary>Each service's own PostgreSQL database, its readiness check and its migration step.</summary>
+public static class ServiceDatabase
+{
+    /// <summary>Registers <typeparamref name="TDbContext"/> on <c>ConnectionStrings:&lt;name&gt;</c> with snake_case names, and a readiness check.</summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TDbContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
+        builder.Services.AddDbContext<TDbContext>(o => o
+            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(3))
+            .UseSnakeCaseNamingConvention());
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: connectionName, tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>
+    /// With <c>--migrate</c> on the command line, applies pending EF Core migrations and returns
+    /// true (the caller exits); otherwise returns false and does nothing.
+    /// </summary>
+    public static async Task<bool> MigrateIfRequestedAsync<TDbContext>(this WebApplication app, string[] args)
+        where TDbContext : DbContext
+    {
+        if (!args.Contains("--migrate"))
+        {
+            return false;
+        }
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        await db.Database.MigrateAsync();
+        app.Logger.LogInformation("Migrations applied for {DbContext}", db.GetType().Name);
+        return true;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Agora.ServiceDefaults;
+
+/// <summary>
+/// RFC 9457 problem details on every error path: validation, unreadable bodies, unknown routes,
+/// unhandled exceptions (no stack trace ever reaches a client).
+/// </summary>
+public static class ProblemDetailsSetup
+{
+    /// <summary>The base of every problem <c>type</c> URI; append a stable slug per error.</summary>
+    public const string TypeBase = "https://agora.example/problems/";
+
+    public static IServiceCollection AddAgoraProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var problem = ctx.ProblemDetails;
+            problem.Instance ??= ctx.HttpContext.Request.Path;
+            problem.Extensions.TryAdd("traceId", Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier);
+            if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+            {
+                problem.Type = problem.Status switch
+                {
+                    StatusCodes.Status400BadRequest => TypeBase + "bad-request",
+                    StatusCodes.Status401Unauthorized => TypeBase + "unauthorized",
+                    StatusCodes.Status403Forbidden => TypeBase + "forbidden",
+                    StatusCodes.Status404NotFound => TypeBase + "not-found",
+                    StatusCodes.Status405MethodNotAllowed => TypeBase + "method-not-allowed",
+                    StatusCodes.Status409Conflict => TypeBase + "conflict",
+                    StatusCodes.Status413PayloadTooLarge => TypeBase + "payload-too-large",
+                    StatusCodes.Status415UnsupportedMediaType => TypeBase + "unsupported-media-type",
+                    StatusCodes.Status429TooManyRequests => TypeBase + "too-many-requests",
+                    _ => TypeBase + "server-error",
+                };
+            }
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowDuplicateProperties = false);
+        return services;
+    }
+
+    /// <summary>
+    /// Turns unreadable requests (malformed JSON, wrong types, invalid UTF-8, oversized bodies)
+    /// into 4xx problem details naming the offending field, and everything else into a bare 500.
+    /// </summary>
+    private sealed class BadRequestExceptionHandler(IProblemDetailsService problems, ILogger<BadRequestExceptionHandler> logger)
+        : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is not BadHttpRequestException bad)
+            {
+                logger.LogError("Unhandled {ExceptionType} on {Method} {Route}", exception.GetType().Name,
+                    context.Request.Method, (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return await problems.TryWriteAsync(new()
+                {
+                    HttpContext = context,
+                    Exception = exception,
+                    ProblemDetails = { Status = 500, Title = "An unexpected error occurred.", Type = TypeBase + "server-error" },
+                });
+            }
+
+            var status = bad.StatusCode;
+            var json = FindJsonException(bad);
+            var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = status,
+                Title = status == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
+                Type = TypeBase + (status == StatusCodes.Status413PayloadTooLarge ? "payload-too-large"
+                    : json is not null ? "malformed-json" : "bad-request"),
+                Detail = json is null ? SafeDetail(bad) : "The JSON body is malformed or has a value of the wrong type.",
+            };
+            if (json is not null)
+            {
+                var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "$" : json.Path.TrimStart('$', '.');
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = ["The value is missing, malformed or of the wrong type."] };
+            }
+            context.Response.StatusCode = status;
+            return await problems.TryWriteAsync(new() { HttpContext = context, ProblemDetails = problem });
+        }
+
+        private static JsonException? FindJsonException(Exception e)
+        {
+            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is JsonException json)
+                {
+                    return json;
+                }
+            }
+            return null;
+        }
+
+        // Framework messages for bad requests name parameters, never values: safe to show.
+        private static string SafeDetail(BadHttpRequestException e) =>
+            e.Message.Length <= 300 ? e.Message : e.Message[..300];
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Agora.ServiceDefaults;
+
+/// <summary>What every Agora host shares: ports, telemetry, health and problem details.</summary>
+public static class ServiceDefaultsExtensions
+{
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Listens on <c>Agora:RestPort</c> (HTTP/1.1) and <c>Agora:GrpcPort</c> (HTTP/2 only, for
+    /// plain-text gRPC) at <c>Agora:ListenAddress</c>, and wires telemetry, health and errors.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        var ports = AgoraPorts.From(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            if (ports.Rest is int rest)
+            {
+                kestrel.Listen(ports.Address, rest, o => o.Protocols = HttpProtocols.Http1);
+            }
+            if (ports.Grpc is int grpc)
+            {
+                kestrel.Listen(ports.Address, grpc, o => o.Protocols = HttpProtocols.Http2);
+            }
+        });
+
+        builder.AddAgoraTelemetry();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddAgoraProblemDetails();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Error handling first, then <c>/health/live</c> and <c>/health/ready</c>.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(LiveTag),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
+        return endpoints;
+    }
+}
+
+/// <summary>The ports a host listens on; a port left out of configuration is not opened.</summary>
+public sealed record AgoraPorts(System.Net.IPAddress Address, int? Rest, int? Grpc)
+{
+    public static AgoraPorts From(IConfiguration configuration)
+    {
+        var address = configuration["Agora:ListenAddress"] is { Length: > 0 } a
+            ? System.Net.IPAddress.Parse(a)
+            : System.Net.IPAddress.Loopback;
+        return new AgoraPorts(address, configuration.GetValue<int?>("Agora:RestPort"), configuration.GetValue<int?>("Agora:GrpcPort"));
+    }
+}

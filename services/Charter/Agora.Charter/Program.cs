@@ -1,0 +1,17 @@
+using Agora.Messaging;
+using Agora.Charter;
+using Agora.Charter.Data;
+using Agora.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddCharter();
+
+var app = builder.Build();
+if (await app.MigrateIfRequestedAsync<CharterDbContext>(args))
+{
+    return;
+}
+app.UseServiceDefaults();
+app.MapCharter();
+await app.RunAsync();

@@ -1,0 +1,17 @@
+using Agora.Messaging;
+using Agora.Notifications;
+using Agora.Notifications.Data;
+using Agora.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddNotifications();
+
+var app = builder.Build();
+if (await app.MigrateIfRequestedAsync<NotificationsDbContext>(args))
+{
+    return;
+}
+app.UseServiceDefaults();
+app.MapNotifications();
+await app.RunAsync();

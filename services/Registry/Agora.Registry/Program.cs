@@ -1,0 +1,17 @@
+using Agora.Messaging;
+using Agora.Registry;
+using Agora.Registry.Data;
+using Agora.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddRegistry();
+
+var app = builder.Build();
+if (await app.MigrateIfRequestedAsync<RegistryDbContext>(args))
+{
+    return;
+}
+app.UseServiceDefaults();
+app.MapRegistry();
+await app.RunAsync();
