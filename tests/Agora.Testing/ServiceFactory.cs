@@ -43,7 +43,11 @@ public class ServiceFactory<TMarker, TDbContext>(string connectionName) : WebApp
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureServices(services => services.TrustTestTokens());
     }
+
+    /// <summary>A client that calls the service as <paramref name="participantId"/> with <paramref name="roles"/>.</summary>
+    public HttpClient ClientFor(Guid participantId, params string[] roles) => CreateClient().WithToken(TestTokens.For(participantId, roles));
 
     /// <summary>A fresh DbContext of the service, for arranging and asserting on its data.</summary>
     public AsyncServiceScope Scope(out TDbContext db)

@@ -5,6 +5,7 @@ using Agora.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddAgoraAuthentication();
 builder.AddCharter();
 
 var app = builder.Build();
@@ -13,5 +14,7 @@ if (await app.MigrateIfRequestedAsync<CharterDbContext>(args))
     return;
 }
 app.UseServiceDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapCharter();
 await app.RunAsync();

@@ -5,6 +5,7 @@ using Agora.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddAgoraAuthentication();
 builder.AddRegistry();
 
 var app = builder.Build();
@@ -13,5 +14,7 @@ if (await app.MigrateIfRequestedAsync<RegistryDbContext>(args))
     return;
 }
 app.UseServiceDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapRegistry();
 await app.RunAsync();

@@ -1,0 +1,46 @@
+namespace Agora.Contracts.Registry;
+
+// Events the registry publishes. They carry ids and consented attributes only, never personal data.
+
+/// <summary>
+/// The constituency attributes a participant consented to share, for aggregate statistics only.
+/// Every field is null when not declared or not consented.
+/// </summary>
+/// <param name="Governorate">One of Tunisia's 24 governorates (e.g. "tunis", "sfax") or "diaspora".</param>
+/// <param name="Gender">female | male | other</param>
+/// <param name="AgeBand">18-24 | 25-34 | 35-49 | 50-64 | 65+</param>
+/// <param name="Occupation">student | worker | employee | unemployed | researcher | lawyer | retired | other</param>
+public sealed record ConstituencyAttributes(
+    string? Governorate,
+    string? Gender,
+    string? AgeBand,
+    string? Occupation);
+
+/// <summary>The participant adhered to a version of the founding call and became active (or was already approved).</summary>
+public sealed record ParticipantActivated(
+    Guid ParticipantId,
+    string Kind,
+    string FoundingCallVersion,
+    DateTimeOffset ActivatedAt);
+
+/// <summary>A vetting decision on an organization or movement (approved | rejected), or the confirmation of an individual.</summary>
+public sealed record ParticipantVettingDecided(
+    Guid ParticipantId,
+    string Kind,
+    string Decision,
+    Guid? DecidedBy,
+    DateTimeOffset DecidedAt);
+
+/// <summary>The participant's public profile for other services: kind, language, themes and consented attributes changed.</summary>
+public sealed record ParticipantProfileChanged(
+    Guid ParticipantId,
+    string Kind,
+    string PreferredLanguage,
+    IReadOnlyList<string> Themes,
+    ConstituencyAttributes Constituency,
+    DateTimeOffset ChangedAt);
+
+/// <summary>The participant asked for erasure: every service removes or anonymizes what it holds about them.</summary>
+public sealed record ParticipantErased(
+    Guid ParticipantId,
+    DateTimeOffset ErasedAt);

@@ -1,0 +1,55 @@
+namespace Agora.Contracts.Workshops;
+
+// Events the workshops service publishes.
+
+public sealed record WorkshopSessionScheduled(
+    Guid WorkshopId,
+    Guid SessionId,
+    string Theme,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    string Mode);
+
+public sealed record WorkshopSessionCancelled(
+    Guid WorkshopId,
+    Guid SessionId,
+    DateTimeOffset CancelledAt);
+
+/// <param name="Status">confirmed | waitlisted</param>
+public sealed record SessionRegistrationConfirmed(
+    Guid RegistrationId,
+    Guid SessionId,
+    Guid WorkshopId,
+    Guid ParticipantId,
+    string Status,
+    DateTimeOffset StartsAt,
+    DateTimeOffset RegisteredAt);
+
+public sealed record WaitlistPromoted(
+    Guid RegistrationId,
+    Guid SessionId,
+    Guid WorkshopId,
+    Guid ParticipantId,
+    DateTimeOffset StartsAt,
+    DateTimeOffset PromotedAt);
+
+/// <summary>A rapporteur validated a contribution; the charter service turns it into a statement.</summary>
+/// <param name="Type">value | principle | demand | proposal</param>
+/// <param name="Language">ar | fr | en</param>
+public sealed record ContributionValidated(
+    Guid ContributionId,
+    Guid WorkshopId,
+    Guid? SessionId,
+    string Theme,
+    string Type,
+    string Language,
+    string Text,
+    IReadOnlyList<Guid> MergedFrom,
+    DateTimeOffset ValidatedAt);
+
+public sealed record MinutesPublished(
+    Guid WorkshopId,
+    Guid? SessionId,
+    int Version,
+    IReadOnlyList<Guid> Recipients,
+    DateTimeOffset PublishedAt);

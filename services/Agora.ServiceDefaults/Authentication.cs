@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Agora.ServiceDefaults;
+
+/// <summary>The platform's roles, as carried in the access token's <c>role</c> claims.</summary>
+public static class Roles
+{
+    public const string Participant = "participant";
+    public const string Facilitator = "facilitator";
+    public const string Rapporteur = "rapporteur";
+    public const string Steering = "steering";
+    public const string Partner = "partner";
+
+    public static readonly IReadOnlyList<string> All = [Participant, Facilitator, Rapporteur, Steering, Partner];
+}
+
+/// <summary>Authorization policy names shared by every service.</summary>
+public static class Policies
+{
+    /// <summary>Any signed-in participant (any role but partner).</summary>
+    public const string Participant = "participant";
+    public const string Steering = "steering";
+    public const string FacilitatorOrSteering = "facilitator-or-steering";
+    public const string RapporteurOrSteering = "rapporteur-or-steering";
+    public const string Partner = "partner";
+}
+
+public static class AuthenticationSetup
+{
+    /// <summary>
+    /// Validates the registry's access tokens (JWT, discovered from <c>Agora:Auth:Authority</c>,
+    /// audience <c>Agora:Auth:Audience</c>) and registers the shared policies.
+    /// </summary>
+    public static IHostApplicationBuilder AddAgoraAuthentication(this IHostApplicationBuilder builder)
+    {
+        var authority = builder.Configuration["Agora:Auth:Authority"] ?? "http://127.0.0.1:5101/";
+        var audience = builder.Configuration["Agora:Auth:Audience"] ?? "agora-api";
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.Authority = authority;
+                o.Audience = audience;
+                o.RequireHttpsMetadata = authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters.NameClaimType = "sub";
+                o.TokenValidationParameters.RoleClaimType = "role";
+                o.TokenValidationParameters.ValidAlgorithms = ["RS256", "PS256", "ES256"];
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Participant, Roles.Facilitator, Roles.Rapporteur, Roles.Steering))
+            .AddPolicy(Policies.Steering, p => p.RequireRole(Roles.Steering))
+            .AddPolicy(Policies.FacilitatorOrSteering, p => p.RequireRole(Roles.Facilitator, Roles.Steering))
+            .AddPolicy(Policies.RapporteurOrSteering, p => p.RequireRole(Roles.Rapporteur, Roles.Steering))
+            .AddPolicy(Policies.Partner, p => p.RequireRole(Roles.Partner));
+        return builder;
+    }
+
+    /// <summary>The caller's participant id (the token's <c>sub</c>), when it is one.</summary>
+    public static Guid? ParticipantId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirst("sub")?.Value, out var id) ? id : null;
+
+    public static bool IsSteering(this ClaimsPrincipal user) => user.IsInRole(Roles.Steering);
+}
