@@ -98,7 +98,7 @@ done
 
 # --- chart vs code --------------------------------------------------------------------------
 step "chart agrees with the code in $CODE_ROOT"
-node "$HERE/check-chart-vs-code.mjs" --code "$CODE_ROOT" --rendered "$OUT/default.yaml" --values "$CHART/values.yaml"
+node "$HERE/check-chart-vs-code.mjs" --code "$CODE_ROOT" --rendered "$OUT/default.yaml"
 
 # --- yamllint (optional) --------------------------------------------------------------------
 if command -v yamllint >/dev/null; then
