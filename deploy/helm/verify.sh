@@ -8,7 +8,8 @@
 # 2. helm lint (--strict) with the default values and with values-production.yaml
 # 3. helm template with both values files
 # 4. validates every rendered manifest against the Kubernetes API schemas (validate-manifests.mjs)
-# 5. checks the chart against the code (check-chart-vs-code.mjs): ports, probes, config keys, routes
+# 5. checks the chart against the code (check-chart-vs-code.mjs): ports, probes, config keys, routes;
+#    first a self-test of that check on a generated tree (check-selftest.mjs), then the real code
 # 6. yamllint, only when it is installed
 #
 # Nothing here talks to a cluster or runs a container: none exists on the build machines.
@@ -97,6 +98,9 @@ for name in default production; do
 done
 
 # --- chart vs code --------------------------------------------------------------------------
+step "chart-vs-code check: self-test on a generated code tree (must pass, and must catch drift)"
+node "$HERE/check-selftest.mjs" "$OUT/default.yaml"
+
 step "chart agrees with the code in $CODE_ROOT"
 node "$HERE/check-chart-vs-code.mjs" --code "$CODE_ROOT" --rendered "$OUT/default.yaml"
 
