@@ -132,16 +132,48 @@ function sourceFiles(projectDir, seen = new Set()) {
   return files;
 }
 
-// Configuration reads in C#: what key, how (connection string, section, value), and whether a
-// default is given. Interpolated strings ($"...") are ignored.
+// Configuration reads in C#: what key, how (connection string, section, value), and whether the
+// code copes without it (a default, a null check, a nullable type, an options section).
+// Interpolated strings ($"...") are ignored; reads relative to a sub-section (cluster["Address"])
+// are not keys of their own.
+const CONFIG_RECEIVER = /config/i;
 function configReads(file) {
   const text = readFileSync(file, "utf8");
   const reads = [];
   const add = (how, key, optional) => reads.push({ how, key, optional, file });
+  const receiver = (index) => /(\w+)\s*\.\s*$/.exec(text.slice(Math.max(0, index - 80), index))?.[1] ?? "";
   for (const m of text.matchAll(/GetConnectionString\(\s*"([^"]+)"\s*\)/g)) add("connection string", m[1], false);
-  for (const m of text.matchAll(/(?:GetSection|GetRequiredSection|BindConfiguration)\(\s*"([^"]+)"/g)) add("section", m[1], false);
-  for (const m of text.matchAll(/GetValue<[^>]+>\(\s*"([^"]+)"\s*(,)?/g)) add("value", m[1], Boolean(m[2]));
-  for (const m of text.matchAll(/[Cc]onfig\w*\s*\[\s*"([^"]+)"\s*\](\s*\?\?|\s*is\s+(?:not\s+)?null|\s*[!=]=\s*null)?/g)) add("value", m[1], Boolean(m[2]));
+  // GetSection("X") binds options or walks a tree: a missing section is an empty one (a note).
+  for (const m of text.matchAll(/(?:GetSection|BindConfiguration)\(\s*"([^"]+)"/g))
+    if (m[0].startsWith("BindConfiguration") || CONFIG_RECEIVER.test(receiver(m.index))) add("section", m[1], true);
+  for (const m of text.matchAll(/GetRequiredSection\(\s*"([^"]+)"/g)) if (CONFIG_RECEIVER.test(receiver(m.index))) add("section", m[1], false);
+  for (const m of text.matchAll(/GetValue<([^>]+)>\(\s*"([^"]+)"\s*(,)?/g)) add("value", m[2], Boolean(m[3]) || m[1].trim().endsWith("?"));
+  for (const m of text.matchAll(/[Cc]onfig\w*\s*\[\s*"([^"]+)"\s*\](\s*\?\?|\s*is\s+(?:not\s+)?null|\s*is\s*\{|\s*[!=]=\s*null|\s*\)\s*\)|\s*\?\.)?/g))
+    add("value", m[1], Boolean(m[2]));
+  return reads;
+}
+
+// A connection string read through a helper, e.g.
+//   static ... AddServiceDatabase<T>(this IHostApplicationBuilder b, string connectionName)
+//     { ... GetConnectionString(connectionName) ... }      called as  AddServiceDatabase<X>("registrydb")
+// yields the names at the call sites of that helper within `files`.
+function connectionStringsViaHelpers(allFiles, callerFiles) {
+  const helpers = new Set();
+  for (const file of allFiles) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/GetConnectionString\(\s*([A-Za-z_]\w*)\s*\)/g)) {
+      const before = text.slice(0, m.index);
+      const sig = [...before.matchAll(new RegExp(`(\\w+)\\s*(?:<[^>()]*>)?\\s*\\(([^)]*\\bstring\\??\\s+${m[1]}\\b[^)]*)\\)`, "g"))].pop();
+      if (sig) helpers.add(sig[1]);
+    }
+  }
+  const reads = [];
+  for (const file of callerFiles) {
+    const text = readFileSync(file, "utf8");
+    for (const name of helpers)
+      for (const m of text.matchAll(new RegExp(`\\b${name}\\s*(?:<[^>()]*>)?\\s*\\(\\s*"([^"]+)"`, "g")))
+        reads.push({ how: "connection string", key: m[1], optional: false, file, via: name });
+  }
   return reads;
 }
 
@@ -169,7 +201,7 @@ function providedByChart(env, key) {
 }
 
 function checkConfig(p, settings, files, chart) {
-  const reads = files.flatMap(configReads);
+  const reads = [...files.flatMap(configReads), ...connectionStringsViaHelpers(files, files)];
   const sections = [...new Set(reads.filter((r) => r.how === "section").map((r) => r.key))];
   const seen = new Set();
   let checked = 0;
@@ -179,8 +211,8 @@ function checkConfig(p, settings, files, chart) {
     seen.add(id);
     const where = path.relative(codeRoot, r.file);
     if (r.how === "connection string") {
-      if (providedByChart(chart.env, `ConnectionStrings:${r.key}`)) { ok(`connection string "${r.key}" set by the chart (ConnectionStrings__${r.key})`); checked++; }
-      else fail(`${where} reads connection string "${r.key}" but the chart does not set ConnectionStrings__${r.key}`);
+      if (providedByChart(chart.env, `ConnectionStrings:${r.key}`)) { ok(`connection string "${r.key}"${r.via ? ` (via ${r.via})` : ""} set by the chart (ConnectionStrings__${r.key})`); checked++; }
+      else fail(`${where} reads connection string "${r.key}"${r.via ? ` (via ${r.via})` : ""} but the chart does not set ConnectionStrings__${r.key}`);
       continue;
     }
     // A key read inside a section (GetSection("Agora").GetValue<int>("RestPort")) counts as found
@@ -189,7 +221,7 @@ function checkConfig(p, settings, files, chart) {
     const inChart = candidates.some((k) => providedByChart(chart.env, k));
     const inSettings = candidates.some((k) => lookup(settings, k) !== undefined);
     if (inChart || inSettings) { checked++; continue; }
-    if (r.optional || OPTIONAL_KEY.test(r.key)) note(`${where} reads "${r.key}" (optional); neither the chart nor appsettings.json sets it`);
+    if (r.optional || OPTIONAL_KEY.test(r.key)) note(`${where} reads ${r.how} "${r.key}" (optional); neither the chart nor appsettings.json sets it`);
     else fail(`${where} reads ${r.how} "${r.key}" but neither the chart (${r.key.replaceAll(":", "__")}) nor appsettings.json provides it`);
   }
   ok(`${checked} configuration read(s) in ${files.length} source file(s) are provided by the chart or appsettings.json`);

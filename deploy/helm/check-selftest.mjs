@@ -23,13 +23,17 @@ function makeTree(root) {
     'var agora = builder.Configuration.GetSection("Agora");',
     'var rest = agora.GetValue<int>("RestPort");',
     'var listen = builder.Configuration["Agora:ListenAddress"] ?? "127.0.0.1";',
-    'app.MapHealthChecks("/health/live"); app.MapHealthChecks("/health/ready");', ""].join("\n"));
+    'app.MapHealthChecks("/health/live"); app.MapHealthChecks("/health/ready");',
+    "public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string connectionName)",
+    '{ var cs = builder.Configuration.GetConnectionString(connectionName) ?? throw new InvalidOperationException("not set"); return builder; }', ""].join("\n"));
   const ref = '<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup><ProjectReference Include="..\\..\\Agora.ServiceDefaults\\Agora.ServiceDefaults.csproj" /></ItemGroup></Project>\n';
   for (const [svc, [r, g]] of Object.entries(SERVICES)) {
     const dir = `${root}/services/${cap(svc)}/Agora.${cap(svc)}`;
     write(`${dir}/Agora.${cap(svc)}.csproj`, ref);
     write(`${dir}/appsettings.json`, `{\n  // defaults for a developer machine\n  "Agora": { "RestPort": ${r}, "GrpcPort": ${g} },\n}\n`);
-    write(`${dir}/Program.cs`, `if (args.Contains("--migrate")) { return; }\nvar db = builder.Configuration.GetConnectionString("${svc}db");\nvar mq = builder.Configuration.GetConnectionString("rabbitmq");\n`);
+    // registry reads its connection string through a shared helper, the others directly
+    const db = svc === "registry" ? `builder.AddServiceDatabase<RegistryDbContext>("${svc}db");` : `var db = builder.Configuration.GetConnectionString("${svc}db");`;
+    write(`${dir}/Program.cs`, `if (args.Contains("--migrate")) { return; }\n${db}\nvar mq = builder.Configuration.GetConnectionString("rabbitmq");\n`);
   }
   const Routes = {}, Clusters = {};
   for (const [svc, [r, g]] of Object.entries(SERVICES)) {
@@ -53,6 +57,7 @@ const edit = (file, from, to) => writeFileSync(file, readFileSync(file, "utf8").
 const BREAKS = [
   ["a port drifts", (t) => edit(`${t}/services/Charter/Agora.Charter/appsettings.json`, "5301", "5399"), /REST port is 5399 in appsettings.json/],
   ["a new connection string", (t) => edit(`${t}/services/Workshops/Agora.Workshops/Program.cs`, "var mq", 'var blobs = builder.Configuration.GetConnectionString("blobs");\nvar mq'), /connection string "blobs"/],
+  ["a connection string renamed behind a helper", (t) => edit(`${t}/services/Registry/Agora.Registry/Program.cs`, '"registrydb"', '"identitydb"'), /connection string "identitydb" \(via AddServiceDatabase\)/],
   ["a new required key", (t) => edit(`${t}/services/Registry/Agora.Registry/Program.cs`, "var mq", 'var k = builder.Configuration["Agora:Vault:Url"];\nvar mq'), /"Agora:Vault:Url"/],
   ["no readiness endpoint", (t) => edit(`${t}/services/Agora.ServiceDefaults/Extensions.cs`, "/health/ready", "/healthz"), /no "\/health\/ready"/],
   ["no --migrate", (t) => edit(`${t}/services/Notifications/Agora.Notifications/Program.cs`, "--migrate", "--upgrade-db"), /no "--migrate"/],
