@@ -81,6 +81,30 @@ for name in default production; do
   grep -c '^kind:' "$OUT/$name.yaml" | xargs printf '    %s manifests rendered\n'
 done
 
+# NOTES.txt is only rendered by `helm install` (which needs a cluster): render it through a
+# throwaway copy of the chart that wraps it in a ConfigMap, so template errors in it show up here.
+step "rendering templates/NOTES.txt (default and production values)"
+notes_chart="$LOCAL/helm-notes/agora"
+rm -rf "$LOCAL/helm-notes" && mkdir -p "$LOCAL/helm-notes" && cp -r "$CHART" "$notes_chart"
+cp "$CHART/templates/NOTES.txt" "$notes_chart/notes.txt"
+cat > "$notes_chart/templates/zz-notes-check.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: notes-check
+data:
+  notes: |
+{{ tpl (.Files.Get "notes.txt") . | indent 4 }}
+YAML
+for name in default production; do
+  args=()
+  [[ -n "${VALUES[$name]}" ]] && args=(-f "${VALUES[$name]}")
+  "$HELM" template agora "$notes_chart" --namespace agora "${args[@]}" \
+    --show-only templates/zz-notes-check.yaml > "$OUT/notes-$name.txt"
+  grep -q "is installed as release" "$OUT/notes-$name.txt" || die "NOTES.txt did not render ($name values)"
+done
+echo "    ok ($OUT/notes-default.txt, $OUT/notes-production.txt)"
+
 # Negative checks: the schema must refuse nonsense.
 step "values.schema.json refuses bad values"
 if "$HELM" template agora "$CHART" --set services.registry.restPort=not-a-port >/dev/null 2>&1; then
@@ -107,7 +131,9 @@ node "$HERE/check-chart-vs-code.mjs" --code "$CODE_ROOT" --rendered "$OUT/defaul
 # --- yamllint (optional) --------------------------------------------------------------------
 if command -v yamllint >/dev/null; then
   step "yamllint on the rendered manifests and the values files"
-  yamllint -d '{extends: relaxed, rules: {line-length: {max: 200}}}' \
+  # relaxed + helm's list style (toYaml does not indent sequences) + aligned values
+  yamllint -d '{extends: relaxed, rules: {line-length: {max: 200}, colons: {max-spaces-after: -1},
+               indentation: {spaces: consistent, indent-sequences: whatever}}}' \
     "$OUT/default.yaml" "$OUT/production.yaml" "$CHART/values.yaml" "$CHART/values-production.yaml"
 else
   step "yamllint not installed: skipped (apt-get install -y yamllint to enable)"
