@@ -10,7 +10,8 @@
 //   2. config    every GetConnectionString("x") the code calls is set by the chart
 //                (ConnectionStrings__x); every Configuration["k"], GetValue<T>("k"),
 //                GetSection("k"), BindConfiguration("k") key is set by the chart or has a value in
-//                appsettings.json (reads with a default are only noted)
+//                appsettings.json (reads with a default are only noted, unless the default is a
+//                loopback address: that is wrong in a pod, so the chart must set the key)
 //   3. probes    /health/live and /health/ready appear in the code and are the chart's probe paths
 //   4. migrate   the code handles --migrate where the chart runs a migration Job
 //   5. gateway   each YARP cluster in gateway/Agora.Gateway/appsettings.json has its destination
@@ -47,6 +48,8 @@ const PROJECTS = [
 const PROBE_PATHS = ["/health/live", "/health/ready"];
 // Keys the runtime or a library reads with sensible behaviour when absent.
 const OPTIONAL_KEY = /^(OTEL_|ASPNETCORE_|DOTNET_|Logging|AllowedHosts|Kestrel|urls$|environment$|applicationName$|contentRoot$)/i;
+
+const LOOPBACK = /\b(127\.0\.0\.1|localhost|\[::1\])\b/i;
 
 // ---- reporting ------------------------------------------------------------------------------
 let failures = 0;
@@ -140,16 +143,17 @@ const CONFIG_RECEIVER = /config/i;
 function configReads(file) {
   const text = readFileSync(file, "utf8");
   const reads = [];
-  const add = (how, key, optional) => reads.push({ how, key, optional, file });
+  const add = (how, key, optional, fallback) => reads.push({ how, key, optional, file, fallback: fallback?.slice(1, -1) });
   const receiver = (index) => /(\w+)\s*\.\s*$/.exec(text.slice(Math.max(0, index - 80), index))?.[1] ?? "";
   for (const m of text.matchAll(/GetConnectionString\(\s*"([^"]+)"\s*\)/g)) add("connection string", m[1], false);
   // GetSection("X") binds options or walks a tree: a missing section is an empty one (a note).
   for (const m of text.matchAll(/(?:GetSection|BindConfiguration)\(\s*"([^"]+)"/g))
     if (m[0].startsWith("BindConfiguration") || CONFIG_RECEIVER.test(receiver(m.index))) add("section", m[1], true);
   for (const m of text.matchAll(/GetRequiredSection\(\s*"([^"]+)"/g)) if (CONFIG_RECEIVER.test(receiver(m.index))) add("section", m[1], false);
-  for (const m of text.matchAll(/GetValue<([^>]+)>\(\s*"([^"]+)"\s*(,)?/g)) add("value", m[2], Boolean(m[3]) || m[1].trim().endsWith("?"));
-  for (const m of text.matchAll(/[Cc]onfig\w*\s*\[\s*"([^"]+)"\s*\](\s*\?\?|\s*is\s+(?:not\s+)?null|\s*is\s*\{|\s*[!=]=\s*null|\s*\)\s*\)|\s*\?\.)?/g))
-    add("value", m[1], Boolean(m[2]));
+  for (const m of text.matchAll(/GetValue<([^>]+)>\(\s*"([^"]+)"\s*(,\s*("[^"]*")?)?/g))
+    add("value", m[2], Boolean(m[3]) || m[1].trim().endsWith("?"), m[4]);
+  for (const m of text.matchAll(/[Cc]onfig\w*\s*\[\s*"([^"]+)"\s*\](\s*\?\?\s*("[^"]*")?|\s*is\s+(?:not\s+)?null|\s*is\s*\{|\s*[!=]=\s*null|\s*\)\s*\)|\s*\?\.)?/g))
+    add("value", m[1], Boolean(m[2]), m[3]);
   return reads;
 }
 
@@ -221,7 +225,10 @@ function checkConfig(p, settings, files, chart) {
     const inChart = candidates.some((k) => providedByChart(chart.env, k));
     const inSettings = candidates.some((k) => lookup(settings, k) !== undefined);
     if (inChart || inSettings) { checked++; continue; }
-    if (r.optional || OPTIONAL_KEY.test(r.key)) note(`${where} reads ${r.how} "${r.key}" (optional); neither the chart nor appsettings.json sets it`);
+    // A default that points at the developer's machine is wrong in a pod: the chart must set it.
+    if (r.fallback !== undefined && LOOPBACK.test(r.fallback))
+      fail(`${where} reads "${r.key}" with the loopback default "${r.fallback}"; the chart must set ${r.key.replaceAll(":", "__")}`);
+    else if (r.optional || OPTIONAL_KEY.test(r.key)) note(`${where} reads ${r.how} "${r.key}" (optional); neither the chart nor appsettings.json sets it`);
     else fail(`${where} reads ${r.how} "${r.key}" but neither the chart (${r.key.replaceAll(":", "__")}) nor appsettings.json provides it`);
   }
   ok(`${checked} configuration read(s) in ${files.length} source file(s) are provided by the chart or appsettings.json`);

@@ -58,6 +58,7 @@ const BREAKS = [
   ["a port drifts", (t) => edit(`${t}/services/Charter/Agora.Charter/appsettings.json`, "5301", "5399"), /REST port is 5399 in appsettings.json/],
   ["a new connection string", (t) => edit(`${t}/services/Workshops/Agora.Workshops/Program.cs`, "var mq", 'var blobs = builder.Configuration.GetConnectionString("blobs");\nvar mq'), /connection string "blobs"/],
   ["a connection string renamed behind a helper", (t) => edit(`${t}/services/Registry/Agora.Registry/Program.cs`, '"registrydb"', '"identitydb"'), /connection string "identitydb" \(via AddServiceDatabase\)/],
+  ["a key whose default is loopback", (t) => edit(`${t}/services/Charter/Agora.Charter/Program.cs`, "var mq", 'var idp = builder.Configuration["Agora:Idp:Url"] ?? "http://127.0.0.1:5101/";\nvar mq'), /loopback default/],
   ["a new required key", (t) => edit(`${t}/services/Registry/Agora.Registry/Program.cs`, "var mq", 'var k = builder.Configuration["Agora:Vault:Url"];\nvar mq'), /"Agora:Vault:Url"/],
   ["no readiness endpoint", (t) => edit(`${t}/services/Agora.ServiceDefaults/Extensions.cs`, "/health/ready", "/healthz"), /no "\/health\/ready"/],
   ["no --migrate", (t) => edit(`${t}/services/Notifications/Agora.Notifications/Program.cs`, "--migrate", "--upgrade-db"), /no "--migrate"/],

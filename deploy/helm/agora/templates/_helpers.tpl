@@ -149,7 +149,8 @@ ASPNETCORE_ENVIRONMENT: {{ $root.Values.environment | quote }}
 Agora__ListenAddress: "0.0.0.0"
 Agora__RestPort: {{ $c.restPort | int | quote }}
 Agora__GrpcPort: {{ $c.grpcPort | int | quote }}
-Agora__Identity__Issuer: {{ $root.Values.identity.issuer | quote }}
+Agora__Auth__Authority: {{ default (printf "http://%s:%d/" (include "agora.componentName" (list $root "registry")) ($root.Values.services.registry.restPort | int)) $root.Values.identity.authority | quote }}
+Agora__Auth__Audience: {{ $root.Values.identity.audience | quote }}
 OTEL_SERVICE_NAME: {{ printf "agora-%s" $c.name | quote }}
 {{- with $root.Values.telemetry }}
 {{- if .otlpEndpoint }}
@@ -161,6 +162,7 @@ OTEL_EXPORTER_OTLP_PROTOCOL: {{ .otlpProtocol | quote }}
 Agora__DataProtection__KeyRingPath: "/etc/agora/data-protection"
 {{- end }}
 {{- if eq $c.name "registry" }}
+Agora__Identity__Issuer: {{ $root.Values.identity.issuer | quote }}
 Agora__Identity__SigningKeyPath: "/etc/agora/identity/signing.pem"
 Agora__Identity__EncryptionKeyPath: "/etc/agora/identity/encryption.pem"
 Agora__PersonalData__KeysPath: "/etc/agora/personal-data-keys"
