@@ -51,8 +51,23 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
+        app.MapAbout();
         return app;
     }
+
+    /// <summary>
+    /// <c>GET /api/&lt;service&gt;/about</c>: the service's name and version, anonymous and cheap
+    /// (clients check what they talk to; the gateway benchmark uses it as its cheap GET).
+    /// </summary>
+    public static IEndpointRouteBuilder MapAbout(this WebApplication app)
+    {
+        var service = app.Environment.ApplicationName.Replace("Agora.", "", StringComparison.Ordinal).ToLowerInvariant();
+        var about = new About(service, typeof(ServiceDefaultsExtensions).Assembly.GetName().Version?.ToString() ?? "0.0.0");
+        app.MapGet($"/api/{service}/about", () => TypedResults.Ok(about)).AllowAnonymous();
+        return app;
+    }
+
+    public sealed record About(string Service, string Version);
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Gateway vs direct (and nginx as a reverse proxy) on the same cheap GET, Release build, HTTP/1.1
+# keep-alive, on loopback, in one run. Writes bench/results/gateway.md.
+#   bash bench/gateway/run.sh            (root installs wrk and nginx from apt when missing)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+out="$root/.local/bench"; mkdir -p "$out"
+duration=${DURATION:-15}; connections=${CONNECTIONS:-32}
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$out/nginx.pid" ] && kill "$(cat "$out/nginx.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+for tool in wrk nginx; do
+  command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; }
+done
+bash deploy/local/infra.sh start run
+dotnet build Platform.sln -c Release -nologo -v q >/dev/null
+dotnet build-server shutdown >/dev/null 2>&1 || true
+reg="services/Registry/Agora.Registry/bin/Release/net10.0"
+gw="gateway/Agora.Gateway/bin/Release/net10.0"
+load="bench/Agora.Bench.Load/bin/Release/net10.0/Agora.Bench.Load.dll"
+
+(cd "$reg" && dotnet Agora.Registry.dll --migrate >"$out/registry.log" 2>&1)
+(cd "$reg" && exec env Logging__LogLevel__Default=Warning dotnet Agora.Registry.dll >>"$out/registry.log" 2>&1) & pids+=($!)
+(cd "$gw" && exec env Gateway__RateLimitPermits=100000000 Logging__LogLevel__Default=Warning dotnet Agora.Gateway.dll >"$out/gateway.log" 2>&1) & pids+=($!)
+cat > "$out/nginx.conf" <<NGINX
+worker_processes 1;
+pid $out/nginx.pid;
+error_log $out/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  upstream registry { server 127.0.0.1:5101; keepalive 64; }
+  server {
+    listen 127.0.0.1:8090;
+    location / { proxy_pass http://registry; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+nginx -c "$out/nginx.conf"
+
+direct=http://127.0.0.1:5101/api/registry/about
+gateway=http://127.0.0.1:8080/api/registry/about
+viangx=http://127.0.0.1:8090/api/registry/about
+for u in $direct $gateway $viangx; do
+  for _ in $(seq 1 60); do curl -fsS -o /dev/null "$u" && break; sleep 1; done
+done
+
+max() { # url -> "rps p50 p99" from wrk
+  wrk -t1 -c"$connections" -d3s "$1" >/dev/null  # warm-up
+  wrk -t1 -c"$connections" -d"${duration}s" --latency "$1" > "$out/wrk.txt"
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$out/wrk.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$out/wrk.txt")
+  echo "$rps $p50 $p99"
+}
+read -r d_rps d_p50 d_p99 < <(max $direct)
+read -r g_rps g_p50 g_p99 < <(max $gateway)
+read -r n_rps n_p50 n_p99 < <(max $viangx)
+half=$(awk -v r="$d_rps" 'BEGIN { printf "%d", r / 2 }')
+at_half() { dotnet "$load" "$1" "$half" "$duration" "$connections"; }
+d_half=$(at_half $direct); g_half=$(at_half $gateway); n_half=$(at_half $viangx)
+field() { echo "$1" | sed -E "s/.*\"$2\":([0-9.]+).*/\1/"; }
+
+ratio=$(awk -v g="$g_rps" -v d="$d_rps" 'BEGIN { printf "%.2f", g / d }')
+nratio=$(awk -v g="$n_rps" -v d="$d_rps" 'BEGIN { printf "%.2f", g / d }')
+added=$(awk -v g="$(field "$g_half" p99Ms)" -v d="$(field "$d_half" p99Ms)" 'BEGIN { printf "%.3f", g - d }')
+nadded=$(awk -v g="$(field "$n_half" p99Ms)" -v d="$(field "$d_half" p99Ms)" 'BEGIN { printf "%.3f", g - d }')
+cat > bench/results/gateway.md <<MD
+# Gateway benchmark
+
+Run on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -sr). **A noisy shared machine**: load generator,
+proxies and the registry all share the same cores, so only the ratios measured in this one run
+mean anything, not the absolute numbers.
+
+Command: \`bash bench/gateway/run.sh\` (DURATION=${duration}s per measurement, ${connections} keep-alive connections, HTTP/1.1).
+Endpoint: \`GET /api/registry/about\` (anonymous, no database), Release build.
+Maximum rate: \`wrk -t1 -c${connections} -d${duration}s --latency <url>\` after a 3 s warm-up.
+Latency at half the direct maximum: \`dotnet bench/Agora.Bench.Load/bin/Release/net10.0/Agora.Bench.Load.dll <url> ${half} ${duration} ${connections}\`
+(open loop: latency counted from when each request was due).
+
+## Maximum rate (wrk)
+| path | requests/s | ratio to direct | p50 | p99 |
+|---|---|---|---|---|
+| direct (registry :5101) | ${d_rps} | 1.00 | ${d_p50} | ${d_p99} |
+| YARP gateway (:8080) | ${g_rps} | ${ratio} | ${g_p50} | ${g_p99} |
+| nginx 1.22 reverse proxy (:8090) | ${n_rps} | ${nratio} | ${n_p50} | ${n_p99} |
+
+Target: gateway ≥ 0.6× direct → **${ratio}×**.
+
+## Latency at ${half} requests/s (half the direct maximum)
+| path | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | errors |
+|---|---|---|---|---|---|---|
+| direct | $(field "$d_half" achievedRate) | $(field "$d_half" p50Ms) | $(field "$d_half" p90Ms) | $(field "$d_half" p99Ms) | $(field "$d_half" maxMs) | $(field "$d_half" errors) |
+| gateway | $(field "$g_half" achievedRate) | $(field "$g_half" p50Ms) | $(field "$g_half" p90Ms) | $(field "$g_half" p99Ms) | $(field "$g_half" maxMs) | $(field "$g_half" errors) |
+| nginx | $(field "$n_half" achievedRate) | $(field "$n_half" p50Ms) | $(field "$n_half" p90Ms) | $(field "$n_half" p99Ms) | $(field "$n_half" maxMs) | $(field "$n_half" errors) |
+
+Target: the gateway adds ≤ 1 ms at p99 → **${added} ms** added (nginx adds ${nadded} ms).
+MD
+cat bench/results/gateway.md
