@@ -23,6 +23,9 @@ public static class GatewayModule
         builder.Services.AddSingleton(options);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
 
+        // Tokens are checked here as well as in every service: a request that carries an invalid
+        // token stops at the gateway; anonymous requests pass and each service decides.
+        builder.AddAgoraAuthentication();
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.Services.AddHttpClient(DestinationHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(3));
         var health = builder.Services.AddHealthChecks();
@@ -69,12 +72,17 @@ public static class GatewayModule
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseMiddleware<RequestSizeMiddleware>();
+        app.UseMiddleware<TokenCheckMiddleware>();
         app.UseRateLimiter();
         app.MapReverseProxy().RequireRateLimiting(PerClientPolicy);
         return app;
     }
 
-    /// <summary>The client's IP address (per-client keys, e.g. a token's client id, come with authentication).</summary>
+    /// <summary>
+    /// A signed-in client is limited by its token's client (or subject); anyone else by IP address.
+    /// </summary>
     private static string ClientKey(HttpContext context) =>
-        context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        context.User.FindFirst("client_id")?.Value is { } client ? "client:" + client
+        : context.User.FindFirst("sub")?.Value is { } subject ? "sub:" + subject
+        : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }

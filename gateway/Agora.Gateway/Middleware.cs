@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Agora.ServiceDefaults;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace Agora.Gateway;
 
@@ -63,6 +65,29 @@ public sealed class RequestSizeMiddleware(RequestDelegate next, GatewayOptions o
             await Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large.",
                 $"The limit is {options.MaxRequestBodyBytes} bytes.").ExecuteAsync(context);
             return;
+        }
+        await next(context);
+    }
+}
+
+/// <summary>
+/// When a request carries a bearer token, it must be valid (signature, issuer, audience, lifetime);
+/// otherwise 401 before anything is proxied. Requests without a token pass through.
+/// </summary>
+public sealed class TokenCheckMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+            if (!result.Succeeded)
+            {
+                await Problems.Of(StatusCodes.Status401Unauthorized, "invalid-token", "The access token is invalid or expired.")
+                    .ExecuteAsync(context);
+                return;
+            }
+            context.User = result.Principal;
         }
         await next(context);
     }

@@ -163,6 +163,25 @@ public sealed class FirstSliceTests(PlatformFixture platform)
         Assert.Equal("fr", reply.PreferredLanguage);
     }
 
+    [Theory]
+    [InlineData("not-a-jwt")]
+    [InlineData("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIiwicm9sZSI6InN0ZWVyaW5nIiwiYXVkIjoiYWdvcmEtYXBpIn0.")]
+    public async Task The_gateway_stops_requests_with_an_invalid_token(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/registry/participants/{Guid.NewGuid()}");
+        request.Headers.Authorization = new("Bearer", token);
+        var forged = TestTokens.Create(Guid.NewGuid().ToString(), ["steering"], TimeSpan.FromMinutes(5));
+        using var forgedRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/registry/participants/{Guid.NewGuid()}");
+        forgedRequest.Headers.Authorization = new("Bearer", forged);
+
+        var response = await gateway.SendAsync(request);
+        var forgedResponse = await gateway.SendAsync(forgedRequest);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, forgedResponse.StatusCode);
+    }
+
     private async Task<long> CountParticipantsAsync()
     {
         await using var connection = new NpgsqlConnection(platform.Databases["registry"]);
