@@ -1,7 +1,13 @@
 using Agora.Messaging;
 using Agora.Registry.Data;
+using Agora.Registry.FoundingCall;
 using Agora.Registry.Grpc;
+using Agora.Registry.Identity;
+using Agora.Registry.Me;
 using Agora.Registry.Participants;
+using Agora.Registry.Privacy;
+using Agora.Registry.Themes;
+using Agora.Registry.Vetting;
 
 namespace Agora.Registry;
 
@@ -13,14 +19,35 @@ public static class RegistryModule
         builder.AddAgoraMessaging<RegistryDbContext>("registry");
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
+
+        var keyFile = builder.Configuration[PersonalDataProtector.KeyFileSetting];
+        var generateKey = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing");
+        if (string.IsNullOrEmpty(keyFile))
+        {
+            keyFile = generateKey
+                ? Path.Combine(builder.Environment.ContentRootPath, ".local", "registry-privacy.key")
+                : throw new InvalidOperationException($"{PersonalDataProtector.KeyFileSetting} must name the privacy key file outside the database.");
+        }
+        builder.Services.AddSingleton(PersonalDataProtector.FromKeyFile(keyFile, createIfMissing: generateKey));
+        builder.Services.AddSingleton(new PasswordHasher());
+        builder.Services.AddSingleton<OneTimeCodes>();
+        builder.Services.AddRegistryRateLimits(builder.Configuration);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ContactsGrpcService.Policy, p => p.RequireAuthenticatedUser().RequireAssertion(ctx => ContactsGrpcService.HasScope(ctx.User)));
         return builder;
     }
 
     public static WebApplication MapRegistry(this WebApplication app)
     {
+        app.UseRateLimiter();
         app.MapParticipantsApi();
-        app.MapGrpcService<RegistryGrpcService>();
-        app.MapGrpcReflectionService();
+        app.MapMeApi();
+        app.MapThemesApi();
+        app.MapFoundingCallApi();
+        app.MapVettingApi();
+        app.MapGrpcService<RegistryGrpcService>().AllowAnonymous();
+        app.MapGrpcService<ContactsGrpcService>();
+        app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
 }
