@@ -4,6 +4,7 @@ using Agora.Registry.FoundingCall;
 using Agora.Registry.Grpc;
 using Agora.Registry.Identity;
 using Agora.Registry.Me;
+using Agora.Registry.Memberships;
 using Agora.Registry.Participants;
 using Agora.Registry.Privacy;
 using Agora.Registry.Themes;
@@ -45,6 +46,7 @@ public static class RegistryModule
         app.MapThemesApi();
         app.MapFoundingCallApi();
         app.MapVettingApi();
+        app.MapMembershipsApi();
         app.MapGrpcService<RegistryGrpcService>().AllowAnonymous();
         app.MapGrpcService<ContactsGrpcService>();
         app.MapGrpcReflectionService().AllowAnonymous();
