@@ -21,18 +21,12 @@ public static class RegistryModule
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
 
-        var keyFile = builder.Configuration[PersonalDataProtector.KeyFileSetting];
-        var generateKey = builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Testing");
-        if (string.IsNullOrEmpty(keyFile))
-        {
-            keyFile = generateKey
-                ? Path.Combine(builder.Environment.ContentRootPath, ".local", "registry-privacy.key")
-                : throw new InvalidOperationException($"{PersonalDataProtector.KeyFileSetting} must name the privacy key file outside the database.");
-        }
-        builder.Services.AddSingleton(PersonalDataProtector.FromKeyFile(keyFile, createIfMissing: generateKey));
+        var keyFile = KeyLocations.PathFor(builder.Configuration, PersonalDataProtector.KeyFileSetting, "privacy.key");
+        builder.Services.AddSingleton(PersonalDataProtector.FromKeyFile(keyFile, KeyLocations.MayGenerate(builder.Configuration, builder.Environment)));
         builder.Services.AddSingleton(new PasswordHasher());
         builder.Services.AddSingleton<OneTimeCodes>();
         builder.Services.AddRegistryRateLimits(builder.Configuration);
+        builder.AddRegistryIdentity();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ContactsGrpcService.Policy, p => p.RequireAuthenticatedUser().RequireAssertion(ctx => ContactsGrpcService.HasScope(ctx.User)));
         return builder;
@@ -40,7 +34,7 @@ public static class RegistryModule
 
     public static WebApplication MapRegistry(this WebApplication app)
     {
-        app.UseRateLimiter();
+        app.MapConnectApi();
         app.MapParticipantsApi();
         app.MapMeApi();
         app.MapThemesApi();

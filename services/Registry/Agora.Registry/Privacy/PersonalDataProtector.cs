@@ -30,8 +30,8 @@ public sealed class PersonalDataProtector
     }
 
     /// <summary>
-    /// Reads the 32-byte key (base64) from <paramref name="path"/>. When the file is missing and
-    /// <paramref name="createIfMissing"/> (development and tests), generates one readable by the owner only.
+    /// Reads the 32-byte key (base64) from <paramref name="path"/>; when the file is missing and
+    /// <paramref name="createIfMissing"/>, generates one readable by the owner only.
     /// </summary>
     public static PersonalDataProtector FromKeyFile(string path, bool createIfMissing)
     {
@@ -41,21 +41,9 @@ public sealed class PersonalDataProtector
             {
                 throw new InvalidOperationException($"The privacy key file ({KeyFileSetting}) does not exist.");
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var fresh = RandomNumberGenerator.GetBytes(32);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using (var stream = new FileStream(path, options))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(Convert.ToBase64String(fresh));
-            }
+            KeyLocations.WriteNew(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         }
-        var key = Convert.FromBase64String(File.ReadAllText(path).Trim());
-        return new PersonalDataProtector(key);
+        return new PersonalDataProtector(Convert.FromBase64String(File.ReadAllText(path).Trim()));
     }
 
     public byte[] Encrypt(string plaintext, Guid owner, string field)
