@@ -52,3 +52,23 @@ public static class Api
     public static string[] ErrorFields(this JsonElement problem) =>
         problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
 }
+
+/// <summary>Arranging participants directly in the database where a test is not about how they got there.</summary>
+public static class Arrange
+{
+    public static async Task ActivateAsync(RegistryFactory factory, params Guid[] ids)
+    {
+        await using var scope = factory.Scope(out var db);
+        foreach (var p in await db.Participants.Where(p => ids.Contains(p.Id)).ToListAsync())
+        {
+            p.Vetting = p.Kind == Agora.Registry.Participants.ParticipantKind.Individual
+                ? Agora.Registry.Participants.VettingState.Confirmed
+                : Agora.Registry.Participants.VettingState.Approved;
+            p.FoundingCallVersion = 1;
+            p.AdheredAt = DateTimeOffset.UtcNow;
+            p.Status = Agora.Registry.Participants.ParticipantStatus.Active;
+            p.UpdatedAt = DateTimeOffset.UtcNow;
+        }
+        await db.SaveChangesAsync();
+    }
+}

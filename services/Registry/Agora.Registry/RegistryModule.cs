@@ -1,9 +1,11 @@
 using Agora.Messaging;
 using Agora.Registry.Data;
+using Agora.Registry.Directory;
 using Agora.Registry.FoundingCall;
 using Agora.Registry.Grpc;
 using Agora.Registry.Identity;
 using Agora.Registry.Me;
+using Agora.Registry.Mosaic;
 using Agora.Registry.Memberships;
 using Agora.Registry.Participants;
 using Agora.Registry.Privacy;
@@ -41,8 +43,11 @@ public static class RegistryModule
         app.MapFoundingCallApi();
         app.MapVettingApi();
         app.MapMembershipsApi();
+        app.MapDirectoryApi();
+        app.MapMosaicApi();
         app.MapGrpcService<RegistryGrpcService>().AllowAnonymous();
         app.MapGrpcService<ContactsGrpcService>();
+        app.MapGrpcService<PartnerDirectoryGrpcService>();
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }

@@ -16,6 +16,15 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<VettingDecision> VettingDecisions => Set<VettingDecision>();
     public DbSet<Membership> Memberships => Set<Membership>();
 
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in ChangeTracker.Entries<Participant>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            entry.Entity.SearchText = Directory.SearchText.For(entry.Entity);
+        }
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
@@ -39,6 +48,8 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             e.HasIndex(p => p.Themes).HasMethod("gin");
             e.HasIndex(p => new { p.UpdatedAt, p.Id });
             e.HasIndex(p => new { p.Kind, p.Status });
+            e.HasGeneratedTsVectorColumn(p => p.SearchVector, "simple", p => new { p.SearchText })
+                .HasIndex(p => p.SearchVector).HasMethod("GIN");
         });
         modelBuilder.Entity<Theme>(e =>
         {

@@ -22,7 +22,7 @@ public static class KeyLocations
     /// <summary>Writes a new key file atomically (aside, then renamed), readable by its owner only.</summary>
     public static void WriteNew(string path, string content)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
