@@ -14,6 +14,7 @@ if (await app.MigrateIfRequestedAsync<RegistryDbContext>(args))
     return;
 }
 app.UseServiceDefaults();
+app.UseRateLimiter(); // before authentication: OpenIddict answers /connect/token inside it
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRegistry();

@@ -1,7 +1,16 @@
 using Agora.Messaging;
 using Agora.Registry.Data;
+using Agora.Registry.Directory;
+using Agora.Registry.FoundingCall;
 using Agora.Registry.Grpc;
+using Agora.Registry.Identity;
+using Agora.Registry.Me;
+using Agora.Registry.Mosaic;
+using Agora.Registry.Memberships;
 using Agora.Registry.Participants;
+using Agora.Registry.Privacy;
+using Agora.Registry.Themes;
+using Agora.Registry.Vetting;
 
 namespace Agora.Registry;
 
@@ -13,14 +22,33 @@ public static class RegistryModule
         builder.AddAgoraMessaging<RegistryDbContext>("registry");
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
+
+        var keyFile = KeyLocations.PathFor(builder.Configuration, PersonalDataProtector.KeyFileSetting, "privacy.key");
+        builder.Services.AddSingleton(PersonalDataProtector.FromKeyFile(keyFile, KeyLocations.MayGenerate(builder.Configuration, builder.Environment)));
+        builder.Services.AddSingleton(new PasswordHasher());
+        builder.Services.AddSingleton<OneTimeCodes>();
+        builder.Services.AddRegistryRateLimits(builder.Configuration);
+        builder.AddRegistryIdentity();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ContactsGrpcService.Policy, p => p.RequireAuthenticatedUser().RequireAssertion(ctx => ContactsGrpcService.HasScope(ctx.User)));
         return builder;
     }
 
     public static WebApplication MapRegistry(this WebApplication app)
     {
+        app.MapConnectApi();
         app.MapParticipantsApi();
-        app.MapGrpcService<RegistryGrpcService>();
-        app.MapGrpcReflectionService();
+        app.MapMeApi();
+        app.MapThemesApi();
+        app.MapFoundingCallApi();
+        app.MapVettingApi();
+        app.MapMembershipsApi();
+        app.MapDirectoryApi();
+        app.MapMosaicApi();
+        app.MapGrpcService<RegistryGrpcService>().AllowAnonymous();
+        app.MapGrpcService<ContactsGrpcService>();
+        app.MapGrpcService<PartnerDirectoryGrpcService>();
+        app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
 }

@@ -1,5 +1,9 @@
 using Agora.Messaging;
+using Agora.Registry.FoundingCall;
+using Agora.Registry.Memberships;
 using Agora.Registry.Participants;
+using Agora.Registry.Themes;
+using Agora.Registry.Vetting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Registry.Data;
@@ -7,18 +11,70 @@ namespace Agora.Registry.Data;
 public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
 {
     public DbSet<Participant> Participants => Set<Participant>();
+    public DbSet<Theme> Themes => Set<Theme>();
+    public DbSet<FoundingCallVersion> FoundingCallVersions => Set<FoundingCallVersion>();
+    public DbSet<VettingDecision> VettingDecisions => Set<VettingDecision>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in ChangeTracker.Entries<Participant>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            entry.Entity.SearchText = Directory.SearchText.For(entry.Entity);
+        }
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.UseOpenIddict();
         modelBuilder.Entity<Participant>(e =>
         {
             e.Property(p => p.Kind).HasConversion<string>().HasMaxLength(20);
             e.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(p => p.Vetting).HasConversion<string>().HasMaxLength(20);
+            e.Property(p => p.Category).HasMaxLength(40);
             e.Property(p => p.PreferredLanguage).HasMaxLength(2);
             e.Property(p => p.DisplayName).HasMaxLength(Participant.DisplayNameMaxLength);
-            e.Property(p => p.Email).HasMaxLength(Participant.EmailMaxLength);
-            e.HasIndex(p => p.Email).IsUnique();
+            e.Property(p => p.NameAr).HasMaxLength(Participant.DisplayNameMaxLength);
+            e.Property(p => p.NameFr).HasMaxLength(Participant.DisplayNameMaxLength);
+            e.Property(p => p.NameEn).HasMaxLength(Participant.DisplayNameMaxLength);
+            e.Property(p => p.Governorate).HasMaxLength(20);
+            e.Property(p => p.CodePurpose).HasMaxLength(20);
+            e.Property(p => p.PasswordHash).HasMaxLength(200);
+            e.Property(p => p.Version).IsRowVersion();
+            e.HasIndex(p => p.EmailHash).IsUnique();
+            e.HasIndex(p => p.Themes).HasMethod("gin");
+            e.HasIndex(p => new { p.UpdatedAt, p.Id });
+            e.HasIndex(p => new { p.Kind, p.Status });
+            e.HasGeneratedTsVectorColumn(p => p.SearchVector, "simple", p => new { p.SearchText })
+                .HasIndex(p => p.SearchVector).HasMethod("GIN");
+        });
+        modelBuilder.Entity<Theme>(e =>
+        {
+            e.HasKey(t => t.Slug);
+            e.Property(t => t.Slug).HasMaxLength(60);
+            e.HasData(Theme.Seed);
+        });
+        modelBuilder.Entity<FoundingCallVersion>(e =>
+        {
+            e.HasKey(v => v.Version);
+            e.Property(v => v.Version).ValueGeneratedNever();
+            e.HasData(FoundingCallVersion.First);
+        });
+        modelBuilder.Entity<VettingDecision>(e =>
+        {
+            e.Property(d => d.Decision).HasMaxLength(20);
+            e.Property(d => d.Method).HasMaxLength(20);
+            e.Property(d => d.Reason).HasMaxLength(1000);
+            e.HasIndex(d => d.ParticipantId);
+        });
+        modelBuilder.Entity<Membership>(e =>
+        {
+            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(m => new { m.OrganizationId, m.IndividualId }).IsUnique();
+            e.HasIndex(m => m.IndividualId);
         });
     }
 }

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Net.Mail;
-using System.Text;
-using Agora.ServiceDefaults;
+using Agora.Registry.Privacy;
 
 namespace Agora.Registry.Participants;
 
@@ -14,116 +11,156 @@ public enum ParticipantKind
 
 public enum ParticipantStatus
 {
+    /// <summary>Waiting for adherence to the founding call and/or vetting.</summary>
     Pending,
     Active,
+    Rejected,
+    Erased,
 }
 
-/// <summary>Someone registered in the agora: an organization, a movement or an individual.</summary>
+public enum VettingState
+{
+    Pending,
+
+    /// <summary>An organization or movement the steering committee approved.</summary>
+    Approved,
+    Rejected,
+
+    /// <summary>An individual confirmed by a verified email or a delegate's vouching.</summary>
+    Confirmed,
+}
+
+/// <summary>
+/// Someone registered in the agora: an organization, a movement or an individual. Contact details
+/// and demographic answers are only ever held encrypted (<see cref="PersonalDataProtector"/>).
+/// </summary>
 public sealed class Participant
 {
     public const int DisplayNameMaxLength = 200;
     public const int EmailMaxLength = 254;
+    public const string EmailField = "email";
+    public const string PhoneField = "phone";
+    public const string DemographicsField = "demographics";
     public static readonly IReadOnlyList<string> Languages = ["ar", "fr", "en"];
 
-    public Guid Id { get; private init; }
-    public ParticipantKind Kind { get; private init; }
-    public required string DisplayName { get; init; }
-    public required string PreferredLanguage { get; init; }
+    public Guid Id { get; init; }
+    public ParticipantKind Kind { get; init; }
+    public string? Category { get; set; }
+    public required string DisplayName { get; set; }
+    public string? NameAr { get; set; }
+    public string? NameFr { get; set; }
+    public string? NameEn { get; set; }
+    public required string PreferredLanguage { get; set; }
+    public string? Governorate { get; set; }
+    public List<string> Themes { get; set; } = [];
+    public bool DirectoryOptIn { get; set; }
 
-    /// <summary>Normalized (trimmed, lower-case) contact email.</summary>
-    public required string Email { get; init; }
+    /// <summary>HMAC-SHA256 of the normalized email under a key outside the database: unique, for look-up.</summary>
+    public byte[]? EmailHash { get; set; }
+    public byte[]? EmailCipher { get; set; }
+    public byte[]? PhoneCipher { get; set; }
 
-    public ParticipantStatus Status { get; private set; }
-    public DateTimeOffset RegisteredAt { get; private init; }
+    /// <summary>Gender, age band and occupation (JSON, encrypted); only with <see cref="DemographicsConsentAt"/>.</summary>
+    public byte[]? DemographicsCipher { get; set; }
+    public DateTimeOffset? DemographicsConsentAt { get; set; }
 
-    /// <summary>Checks a registration and either builds the participant or lists every invalid field.</summary>
-    public static Participant? TryRegister(RegisterParticipant request, DateTimeOffset now, out FieldErrors errors)
-    {
-        errors = new FieldErrors();
-        var kind = ParseKind(request.Kind, errors);
-        var name = CleanDisplayName(request.DisplayName, errors);
-        var language = request.PreferredLanguage?.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(language))
-        {
-            errors.Add("preferredLanguage", "The preferred language is required.");
-        }
-        else if (!Languages.Contains(language))
-        {
-            errors.Add("preferredLanguage", "The preferred language must be one of: ar, fr, en.");
-        }
-        var email = NormalizeEmail(request.Email, errors);
-        if (errors.Any)
-        {
-            return null;
-        }
-        return new Participant
-        {
-            Id = Guid.CreateVersion7(now),
-            Kind = kind!.Value,
-            DisplayName = name!,
-            PreferredLanguage = language!,
-            Email = email!,
-            Status = ParticipantStatus.Pending,
-            RegisteredAt = now,
-        };
-    }
+    public ParticipantStatus Status { get; set; }
+    public VettingState Vetting { get; set; }
+    public int? FoundingCallVersion { get; set; }
+    public DateTimeOffset? AdheredAt { get; set; }
+    public DateTimeOffset? EmailVerifiedAt { get; set; }
+    public DateTimeOffset RegisteredAt { get; init; }
+    public DateTimeOffset? ActivatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The platform roles granted (participant by default; steering grants the others).</summary>
+    public List<string> Roles { get; set; } = [];
+
+    /// <summary>Argon2id hash (PHC string) of the sign-in password, when one is set.</summary>
+    public string? PasswordHash { get; set; }
+    public int FailedSignIns { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+
+    /// <summary>The one pending one-time code (hashed), its purpose, expiry and wrong attempts.</summary>
+    public byte[]? CodeHash { get; set; }
+    public string? CodePurpose { get; set; }
+    public DateTimeOffset? CodeExpiresAt { get; set; }
+    public int CodeAttempts { get; set; }
+
+    public uint Version { get; set; }
+
+    /// <summary>Names, category and governorate normalized for search (<see cref="Directory.SearchText"/>); maintained on save.</summary>
+    public string SearchText { get; set; } = "";
+
+    /// <summary>Generated by PostgreSQL from <see cref="SearchText"/> (<c>simple</c> configuration), GIN-indexed.</summary>
+    public NpgsqlTypes.NpgsqlTsVector SearchVector { get; set; } = null!;
+
+    /// <summary>Listed in the public directory: active, and opted in (organizations and movements by default).</summary>
+    public bool IsListed => Status == ParticipantStatus.Active && DirectoryOptIn;
 
     public static string KindName(ParticipantKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static ParticipantKind? ParseKind(string? kind, FieldErrors errors)
+    public static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    public bool IsOrganizationOrMovement => Kind is ParticipantKind.Organization or ParticipantKind.Movement;
+
+    public bool IsVetted => Vetting is VettingState.Approved or VettingState.Confirmed;
+
+    /// <summary>Adheres to <paramref name="version"/> (the current one) and activates when vetted too.</summary>
+    public bool Adhere(int version, DateTimeOffset now)
     {
-        switch (kind?.Trim())
-        {
-            case null or "":
-                errors.Add("kind", "The kind is required.");
-                return null;
-            case "organization": return ParticipantKind.Organization;
-            case "movement": return ParticipantKind.Movement;
-            case "individual": return ParticipantKind.Individual;
-            default:
-                errors.Add("kind", "The kind must be one of: organization, movement, individual.");
-                return null;
-        }
+        FoundingCallVersion = version;
+        AdheredAt = now;
+        UpdatedAt = now;
+        return TryActivate(now);
     }
 
-    private static string? CleanDisplayName(string? name, FieldErrors errors)
+    /// <summary>Active = adhered to the founding call and vetted. Returns true when it just became active.</summary>
+    public bool TryActivate(DateTimeOffset now)
     {
-        var cleaned = name?.Normalize(NormalizationForm.FormC).Trim();
-        if (string.IsNullOrEmpty(cleaned) || cleaned.All(c => char.IsWhiteSpace(c) || char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format))
+        if (Status != ParticipantStatus.Pending || FoundingCallVersion is null || !IsVetted)
         {
-            errors.Add("displayName", "The display name is required and must contain visible characters.");
-            return null;
+            return false;
         }
-        if (cleaned.Any(char.IsControl))
-        {
-            errors.Add("displayName", "The display name must not contain control characters.");
-            return null;
-        }
-        if (cleaned.Length > DisplayNameMaxLength)
-        {
-            errors.Add("displayName", $"The display name must be at most {DisplayNameMaxLength} characters.");
-            return null;
-        }
-        return cleaned;
+        Status = ParticipantStatus.Active;
+        ActivatedAt = now;
+        UpdatedAt = now;
+        return true;
     }
 
-    private static string? NormalizeEmail(string? email, FieldErrors errors)
+    /// <summary>Removes every piece of personal data; keeps a tombstone (id, kind) so others learn of the erasure.</summary>
+    public void Erase(DateTimeOffset now)
     {
-        var trimmed = email?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            errors.Add("email", "The email is required.");
-            return null;
-        }
-        if (trimmed.Length > EmailMaxLength || !MailAddress.TryCreate(trimmed, out var address)
-            || address.Address != trimmed || !address.Host.Contains('.', StringComparison.Ordinal))
-        {
-            errors.Add("email", "The email is not a valid address.");
-            return null;
-        }
-        return trimmed.ToLowerInvariant();
+        DisplayName = "—";
+        NameAr = NameFr = NameEn = null;
+        Category = null;
+        Governorate = null;
+        Themes = [];
+        DirectoryOptIn = false;
+        EmailHash = EmailCipher = PhoneCipher = DemographicsCipher = null;
+        DemographicsConsentAt = null;
+        PasswordHash = null;
+        CodeHash = null;
+        CodePurpose = null;
+        CodeExpiresAt = null;
+        Roles = [];
+        Status = ParticipantStatus.Erased;
+        UpdatedAt = now;
     }
+
+    public Demographics? ReadDemographics(PersonalDataProtector protector) =>
+        DemographicsCipher is null ? null : Demographics.FromJson(protector.Decrypt(DemographicsCipher, Id, DemographicsField));
+
+    public IReadOnlyList<string> Names() =>
+        new[] { NameAr, NameFr, NameEn }.Where(n => n is not null).Select(n => n!).ToList();
 }
 
-/// <summary>The body of <c>POST /api/registry/participants</c>. Strings, so every field's error can be reported at once.</summary>
-public sealed record RegisterParticipant(string? Kind, string? DisplayName, string? PreferredLanguage, string? Email);
+/// <summary>Optional demographic answers, stored encrypted and only with explicit consent.</summary>
+public sealed record Demographics(string? Gender, string? AgeBand, string? Occupation)
+{
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this);
+
+    public static Demographics FromJson(string json) => System.Text.Json.JsonSerializer.Deserialize<Demographics>(json)!;
+}
+
+public sealed record Names(string? Ar, string? Fr, string? En);

@@ -1,0 +1,111 @@
+using Agora.Registry.Data;
+using Agora.Registry.Participants;
+using Agora.Registry.Privacy;
+using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Registry.Identity;
+
+public enum SignInOutcome
+{
+    SignedIn,
+    Failed,
+    LockedOut,
+}
+
+/// <summary>
+/// Password and one-time-code sign-in with lockout: after <c>Registry:SignIn:MaxFailures</c>
+/// failures in a row the account is locked for <c>Registry:SignIn:LockoutMinutes</c>, even for
+/// the right password. Unknown emails cost the same work as known ones.
+/// </summary>
+public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protector, OneTimeCodes codes, IConfiguration config, TimeProvider time)
+{
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher().Hash(Guid.NewGuid().ToString()));
+
+    private int MaxFailures => config.GetValue("Registry:SignIn:MaxFailures", 5);
+
+    private TimeSpan Lockout => TimeSpan.FromMinutes(config.GetValue("Registry:SignIn:LockoutMinutes", 15));
+
+    public async Task<Participant?> FindByEmailAsync(string? email, CancellationToken ct)
+    {
+        var normalized = Registration.NormalizeEmail(email, new FieldErrors());
+        if (normalized is null)
+        {
+            return null;
+        }
+        var hash = protector.LookupHash(normalized);
+        return await db.Participants.FirstOrDefaultAsync(p => p.EmailHash == hash, ct);
+    }
+
+    public async Task<(SignInOutcome, Participant?)> PasswordAsync(string? email, string? password, CancellationToken ct)
+    {
+        var p = await FindByEmailAsync(email, ct);
+        if (p is null || p.PasswordHash is null || !CanSignIn(p))
+        {
+            PasswordHasher.Verify(password ?? "", DummyHash.Value);
+            return (SignInOutcome.Failed, null);
+        }
+        var now = time.GetUtcNow();
+        if (p.LockedUntil > now)
+        {
+            return (SignInOutcome.LockedOut, null);
+        }
+        var ok = PasswordHasher.Verify(password ?? "", p.PasswordHash);
+        return (await RecordAsync(p, ok, now, ct), ok ? p : null);
+    }
+
+    /// <summary>Sends a sign-in code when the email is known (the answer is the same either way).</summary>
+    public async Task RequestCodeAsync(string? email, CancellationToken ct)
+    {
+        var p = await FindByEmailAsync(email, ct);
+        if (p is null || !CanSignIn(p) || p.LockedUntil > time.GetUtcNow())
+        {
+            return;
+        }
+        codes.Issue(db, p, OneTimeCodes.SignIn, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<(SignInOutcome, Participant?)> CodeAsync(string? email, string? code, CancellationToken ct)
+    {
+        var p = await FindByEmailAsync(email, ct);
+        if (p is null || !CanSignIn(p))
+        {
+            return (SignInOutcome.Failed, null);
+        }
+        var now = time.GetUtcNow();
+        if (p.LockedUntil > now)
+        {
+            return (SignInOutcome.LockedOut, null);
+        }
+        var ok = codes.Check(p, OneTimeCodes.SignIn, code, now) == CodeCheck.Valid;
+        if (ok && p.EmailVerifiedAt is null)
+        {
+            // Receiving the code proves the address; an individual's vetting goes through the verification endpoint.
+            p.EmailVerifiedAt = now;
+        }
+        return (await RecordAsync(p, ok, now, ct), ok ? p : null);
+    }
+
+    private static bool CanSignIn(Participant p) => p.Status is ParticipantStatus.Pending or ParticipantStatus.Active;
+
+    private async Task<SignInOutcome> RecordAsync(Participant p, bool ok, DateTimeOffset now, CancellationToken ct)
+    {
+        if (ok)
+        {
+            p.FailedSignIns = 0;
+            p.LockedUntil = null;
+        }
+        else
+        {
+            p.FailedSignIns++;
+            if (p.FailedSignIns >= MaxFailures)
+            {
+                p.LockedUntil = now + Lockout;
+                p.FailedSignIns = 0;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return ok ? SignInOutcome.SignedIn : p.LockedUntil > now ? SignInOutcome.LockedOut : SignInOutcome.Failed;
+    }
+}
