@@ -20,9 +20,11 @@ public sealed class FirstSliceTests(PlatformFixture platform)
     public async Task A_registration_through_the_gateway_reaches_the_inbox_in_one_trace()
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var email = $"atfd-{Guid.NewGuid():N}@example.tn";
+        const string password = "correct horse battery staple";
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/registry/participants")
         {
-            Content = JsonContent.Create(new { kind = "organization", displayName = "جمعية النساء الديمقراطيات", preferredLanguage = "ar", email = $"atfd-{Guid.NewGuid():N}@example.tn" }),
+            Content = JsonContent.Create(new { kind = "individual", displayName = "أمل بن سالم", preferredLanguage = "ar", email, password }),
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
 
@@ -30,10 +32,15 @@ public sealed class FirstSliceTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        // The participant signs in (authorization code + PKCE through the gateway) and reads their inbox.
+        using var signedIn = new HttpClient { BaseAddress = platform.GatewayRest };
+        signedIn.DefaultRequestHeaders.Authorization = new("Bearer", await SignIn.AccessTokenAsync(platform.GatewayRest, email, password));
         var inbox = await Eventually.GetAsync(
-            async () => await gateway.GetFromJsonAsync<JsonElement>($"/api/notifications/participants/{id}/inbox"),
-            items => items.GetArrayLength() > 0, because: "the welcome message is stored");
-        var welcome = inbox[0];
+            async () => (await signedIn.GetFromJsonAsync<JsonElement>($"/api/notifications/participants/{id}/inbox")) is var items && items.ValueKind == JsonValueKind.Array
+                ? items : items.GetProperty("items"),
+            items => items.EnumerateArray().Any(n => n.GetProperty("category").GetString() == "welcome"), because: "the welcome message is stored");
+        var welcome = inbox.EnumerateArray().Single(n => n.GetProperty("category").GetString() == "welcome");
+        Assert.Equal(HttpStatusCode.Forbidden, (await signedIn.GetAsync(new Uri($"/api/notifications/participants/{Guid.NewGuid()}/inbox", UriKind.Relative))).StatusCode);
         Assert.Equal("welcome", welcome.GetProperty("category").GetString());
         Assert.Equal("ar", welcome.GetProperty("language").GetString());
         Assert.Equal("rtl", welcome.GetProperty("direction").GetString());
@@ -106,7 +113,7 @@ public sealed class FirstSliceTests(PlatformFixture platform)
         HttpResponseMessage? rejected = null;
         for (var i = 0; i < 8; i++)
         {
-            var response = await limited.GetAsync(new Uri($"/api/registry/participants/{Guid.NewGuid()}", UriKind.Relative));
+            var response = await limited.GetAsync(new Uri("/api/registry/about", UriKind.Relative));
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -114,7 +121,7 @@ public sealed class FirstSliceTests(PlatformFixture platform)
             }
         }
 
-        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.NotFound));
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
         Assert.Equal("application/problem+json", rejected!.Content.Headers.ContentType?.MediaType);
         Assert.True(rejected.Headers.RetryAfter is not null);
@@ -123,12 +130,12 @@ public sealed class FirstSliceTests(PlatformFixture platform)
     [Fact]
     public async Task The_gateway_returns_a_correlation_id_and_security_headers()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/registry/participants/{Guid.NewGuid()}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/workshops/about");
         request.Headers.Add("X-Correlation-Id", "e2e-correlation-0001");
         var response = await gateway.SendAsync(request);
         var generated = await gateway.GetAsync(new Uri("/health/live", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("e2e-correlation-0001", response.Headers.GetValues("X-Correlation-Id").Single());
         Assert.Matches("^[0-9a-f]{32}$", generated.Headers.GetValues("X-Correlation-Id").Single());
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
@@ -161,6 +168,10 @@ public sealed class FirstSliceTests(PlatformFixture platform)
 
         Assert.Equal("movement", reply.Kind);
         Assert.Equal("fr", reply.PreferredLanguage);
+        // Contact details are for the notifications service only: the gateway does not expose them.
+        var contacts = new Contacts.ContactsClient(channel);
+        var hidden = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await contacts.GetContactDetailsAsync(new GetContactDetailsRequest { ParticipantId = id }));
+        Assert.Equal(Grpc.Core.StatusCode.Unimplemented, hidden.StatusCode);
     }
 
     [Theory]

@@ -21,6 +21,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     };
 
     public Dictionary<string, (int RestPort, int GrpcPort)> Ports { get; } = [];
+    private (int RestPort, int GrpcPort) gatewayPorts;
     public Dictionary<string, string> Databases { get; } = [];
     public PlatformProcess Gateway { get; private set; } = null!;
     public Uri GatewayRest { get; private set; } = null!;
@@ -38,6 +39,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             Ports[key] = (TestInfrastructure.FreePort(), TestInfrastructure.FreePort());
         }
         common["Agora__Auth__Authority"] = $"http://127.0.0.1:{Ports["registry"].RestPort}/";
+        // The registry issues tokens under the public (gateway) address, where front ends find it.
+        gatewayPorts = (TestInfrastructure.FreePort(), TestInfrastructure.FreePort());
+        common["Agora__Auth__Issuer"] = $"http://127.0.0.1:{gatewayPorts.RestPort}/";
 
         await Task.WhenAll(Services.Select(async service =>
         {
@@ -51,7 +55,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             processes.Add(process);
             ServiceProcesses[service.ToLowerInvariant()] = process;
         }
-        (Gateway, GatewayRest, GatewayGrpc) = StartGateway(new Dictionary<string, string>());
+        (Gateway, GatewayRest, GatewayGrpc) = StartGateway(new Dictionary<string, string>(), gatewayPorts);
         using var http = new HttpClient { BaseAddress = GatewayRest };
         await Eventually.UntilAsync(async () =>
         {
@@ -71,10 +75,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Starts another gateway in front of the same services, with extra settings.</summary>
-    public (PlatformProcess Process, Uri RestUri, Uri GrpcUri) StartGateway(IReadOnlyDictionary<string, string> settings)
+    public (PlatformProcess Process, Uri RestUri, Uri GrpcUri) StartGateway(IReadOnlyDictionary<string, string> settings, (int RestPort, int GrpcPort)? ports = null)
     {
-        var rest = TestInfrastructure.FreePort();
-        var grpc = TestInfrastructure.FreePort();
+        var (rest, grpc) = ports ?? (TestInfrastructure.FreePort(), TestInfrastructure.FreePort());
         var env = new Dictionary<string, string>(common)
         {
             ["Agora__RestPort"] = $"{rest}",
