@@ -32,6 +32,11 @@ public sealed class Dispatcher(NotificationsDbContext db, TemplateCatalogue cata
         {
             var erased = (await db.Erased.Where(e => chunk.Contains(e.ParticipantId)).Select(e => e.ParticipantId).ToListAsync(ct)).ToHashSet();
             var participants = await db.Participants.AsNoTracking().Where(p => chunk.Contains(p.ParticipantId)).ToDictionaryAsync(p => p.ParticipantId, ct);
+            foreach (var added in db.Participants.Local.Where(p => chunk.Contains(p.ParticipantId)))
+            {
+                // Recorded by the same consumer a moment ago (e.g. ParticipantRegistered), not saved yet.
+                participants[added.ParticipantId] = added;
+            }
             var preferences = await db.Preferences.AsNoTracking().Where(p => chunk.Contains(p.ParticipantId)).ToDictionaryAsync(p => p.ParticipantId, ct);
             var existing = (await db.Deliveries.Where(d => d.EventId == eventId && chunk.Contains(d.ParticipantId))
                 .Select(d => new { d.ParticipantId, d.Channel }).ToListAsync(ct)).Select(d => (d.ParticipantId, d.Channel)).ToHashSet();
@@ -102,7 +107,8 @@ public sealed class Dispatcher(NotificationsDbContext db, TemplateCatalogue cata
             {
                 Id = delivery.Id,
                 ParticipantId = delivery.ParticipantId,
-                Category = delivery.Category,
+                // The inbox shows the kind of message: the template key's first part (welcome, vetting, session, charter, ...).
+                Category = delivery.TemplateKey.Split('.')[0],
                 Language = message.Language,
                 Title = message.Title.Length > 300 ? message.Title[..300] : message.Title,
                 Body = message.Body,
