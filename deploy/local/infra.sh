@@ -16,11 +16,13 @@ case "$profile" in
   custom) pg_port=${AGORA_PG_PORT:?}; amqp_port=${AGORA_AMQP_PORT:?} ;;
   *) echo "unknown profile '$profile' (run|test|custom)" >&2; exit 2 ;;
 esac
+# Ports can be moved, e.g. to run a second checkout's tests beside this one's.
+pg_port=${AGORA_PG_PORT:-$pg_port}; amqp_port=${AGORA_AMQP_PORT:-$amqp_port}
 mgmt_port=$((amqp_port + 1)); dist_port=$((amqp_port + 2))
 dir=${AGORA_INFRA_DIR:-"$root/.local/$profile"}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 rmq_bin=/usr/lib/rabbitmq/bin
-node="agora-$profile@localhost"
+node="agora-$profile${AGORA_AMQP_PORT:+-$AGORA_AMQP_PORT}@localhost"
 
 log() { echo "[infra:$profile] $*" >&2; }
 

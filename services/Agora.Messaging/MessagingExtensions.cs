@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Agora.Messaging;
@@ -17,6 +18,7 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddAgoraMessaging<TDbContext>(this IHostApplicationBuilder builder, string serviceName,
         Action<IBusRegistrationConfigurator>? consumers = null) where TDbContext : DbContext
     {
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection("Messaging:Outbox"));
         builder.Services.AddHostedService<OutboxRelay<TDbContext>>();
         builder.Services.AddMassTransit(x =>

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make test`: start PostgreSQL and RabbitMQ (profile "test"), build, run every test project, then
+# verify the Helm chart. Stops the infrastructure it started when done.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+
+command -v dotnet >/dev/null || { echo "The .NET SDK 10 is required (https://dot.net)." >&2; exit 1; }
+bash deploy/local/infra.sh start test
+trap 'bash deploy/local/infra.sh stop test; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
+eval "$(bash deploy/local/infra.sh env test)"
+
+dotnet tool restore >/dev/null
+dotnet build Platform.sln -c Release -warnaserror -nologo -v q
+# One test project at a time keeps the 2-core machines responsive; each project runs its classes in parallel.
+dotnet test Platform.sln -c Release --no-build --nologo -v q -m:1 --logger "console;verbosity=normal" \
+  --results-directory .local/test-results "$@"
+bash deploy/helm/verify.sh
