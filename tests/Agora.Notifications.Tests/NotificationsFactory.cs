@@ -24,6 +24,9 @@ public class NotificationsFactory() : ServiceFactory<NotificationsMarker, Notifi
     public FakeRegistry Registry { get; } = new();
     public FakeSmsProvider Sms { get; } = new();
 
+    /// <summary>Where the service reaches the SMTP server (through <see cref="SmtpProxy"/> unless a subclass says otherwise).</summary>
+    protected virtual int SmtpPort => SmtpProxy.Port;
+
     /// <summary>Where the service reaches the broker (a test may put a proxy in between).</summary>
     protected virtual Uri ServiceBroker => Broker;
 
@@ -54,7 +57,7 @@ public class NotificationsFactory() : ServiceFactory<NotificationsMarker, Notifi
     [
         new("ConnectionStrings:rabbitmq", ServiceBroker.ToString()),
         new("Notifications:Smtp:Host", "127.0.0.1"),
-        new("Notifications:Smtp:Port", SmtpProxy.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("Notifications:Smtp:Port", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("Notifications:Smtp:From", "Agora <no-reply@agora.tn>"),
         new("Notifications:Smtp:Timeout", "00:00:05"),
         new("Notifications:Sms:BaseUrl", Sms.BaseUrl.ToString()),
