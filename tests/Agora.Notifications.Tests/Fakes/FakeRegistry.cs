@@ -19,7 +19,7 @@ namespace Agora.Notifications.Tests.Fakes;
 /// </summary>
 public sealed class FakeRegistry : IAsyncDisposable
 {
-    public const string ClientId = "notifications";
+    public const string ClientId = "agora-notifications";
     public const string ClientSecret = "test-secret";
     private WebApplication? app;
 

@@ -73,3 +73,17 @@ public sealed class SmsSegmenterTests
     [InlineData("", false)]
     public void Phone_numbers_must_be_e164(string phone, bool valid) => Assert.Equal(valid, PhoneNumbers.IsE164(phone));
 }
+
+public sealed class ErrorTextTests
+{
+    [Fact]
+    public void Addresses_and_numbers_echoed_by_servers_are_blanked_before_an_error_is_stored()
+    {
+        var text = Deliveries.ErrorText.Clean("permanent: smtp-550: RecipientNotAccepted 5.1.1 <amira.b@example.tn>: rejected; sms to +216 98 123 456 failed");
+
+        Assert.DoesNotContain("amira", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("98 123", text, StringComparison.Ordinal);
+        Assert.Contains("smtp-550", text, StringComparison.Ordinal);
+        Assert.Contains("<[address]>", text, StringComparison.Ordinal);
+    }
+}

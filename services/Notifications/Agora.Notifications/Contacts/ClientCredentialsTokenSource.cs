@@ -8,7 +8,7 @@ public sealed class RegistryAuthOptions
 {
     /// <summary>The registry's token endpoint; when empty, calls carry no token (local development only).</summary>
     public string? TokenEndpoint { get; set; }
-    public string ClientId { get; set; } = "notifications";
+    public string ClientId { get; set; } = "agora-notifications";
     public string? ClientSecret { get; set; }
     public string Scope { get; set; } = "registry.contacts";
 }

@@ -108,8 +108,7 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
                 }
                 else
                 {
-                    var error = outcome.Error ?? "transient";
-                    delivery.LastError = error.Length > 500 ? error[..500] : error;
+                    delivery.LastError = ErrorText.Clean(outcome.Error ?? "transient");
                     delivery.NextAttemptAt = now + settings.Backoff(delivery.Attempts);
                 }
                 break;

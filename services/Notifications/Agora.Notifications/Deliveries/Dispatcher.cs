@@ -129,7 +129,6 @@ public sealed class Dispatcher(NotificationsDbContext db, TemplateCatalogue cata
     internal static void Fail(Delivery delivery, string code, string detail)
     {
         delivery.Status = DeliveryStatus.Failed;
-        var error = $"{code}: {detail}";
-        delivery.LastError = error.Length > 500 ? error[..500] : error;
+        delivery.LastError = ErrorText.Clean($"{code}: {detail}");
     }
 }
