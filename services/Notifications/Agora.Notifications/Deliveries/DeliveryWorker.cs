@@ -14,7 +14,10 @@ namespace Agora.Notifications.Deliveries;
 public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryWorker> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Value.Concurrency)).Select(lane => Task.Run(() => RunLaneAsync(lane, stoppingToken), stoppingToken)));
+
+    private async Task RunLaneAsync(int lane, CancellationToken stoppingToken)
     {
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
@@ -22,7 +25,10 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
             var processed = 0;
             try
             {
-                await CollectDigestsAsync(stoppingToken);
+                if (lane == 0)
+                {
+                    await CollectDigestsAsync(stoppingToken);
+                }
                 processed = await SendBatchAsync(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -65,13 +71,17 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
                 .ToDictionaryAsync(p => p.ParticipantId, p => p.Language, ct);
             await using (var sender = scope.ServiceProvider.GetRequiredService<MessageSender>())
             {
+                // Contact details for the whole batch, asked concurrently; held in memory for this batch only.
+                var lookups = new System.Collections.Concurrent.ConcurrentDictionary<Guid, MessageSender.Lookup>();
+                await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.LookupConcurrency), CancellationToken = ct },
+                    async (id, token) => lookups[id] = await sender.LookupAsync(id, token));
                 foreach (var delivery in batch)
                 {
                     SendOutcome outcome;
                     try
                     {
                         outcome = await sender.SendAsync(delivery, preferences.GetValueOrDefault(delivery.ParticipantId),
-                            languages.GetValueOrDefault(delivery.ParticipantId), ct);
+                            languages.GetValueOrDefault(delivery.ParticipantId), lookups[delivery.ParticipantId], ct);
                     }
                     catch (OperationCanceledException) when (ct.IsCancellationRequested)
                     {

@@ -21,30 +21,43 @@ public sealed class MessageSender(
     ISmsProvider sms,
     ILogger<MessageSender> logger) : IAsyncDisposable
 {
-    public async Task<SendOutcome> SendAsync(Delivery delivery, NotificationPreferences? preferences, string? knownLanguage, CancellationToken ct)
+    /// <summary>The registry's answer for one participant: their contact details, or why nothing can be sent.</summary>
+    public sealed record Lookup(ContactDetails? Contact, SendOutcome? Failure);
+
+    public async Task<Lookup> LookupAsync(Guid participantId, CancellationToken ct)
     {
         ContactDetails? contact;
         try
         {
-            contact = await contacts.FindAsync(delivery.ParticipantId, ct);
+            contact = await contacts.FindAsync(participantId, ct);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !ct.IsCancellationRequested)
         {
-            logger.LogWarning("Contact lookup failed ({StatusCode}) for delivery {DeliveryId}", e.StatusCode, delivery.Id);
-            return SendOutcome.Transient($"registry-unavailable: {e.StatusCode}");
+            logger.LogWarning("Contact lookup failed ({StatusCode}) for participant {ParticipantId}", e.StatusCode, participantId);
+            return new Lookup(null, SendOutcome.Transient($"registry-unavailable: {e.StatusCode}"));
         }
         catch (HttpRequestException e)
         {
-            logger.LogWarning("Registry token request failed ({StatusCode}) for delivery {DeliveryId}", e.StatusCode, delivery.Id);
-            return SendOutcome.Transient($"registry-token-unavailable: {e.StatusCode}");
+            logger.LogWarning("Registry token request failed ({StatusCode})", e.StatusCode);
+            return new Lookup(null, SendOutcome.Transient($"registry-token-unavailable: {e.StatusCode}"));
         }
         if (contact is null)
         {
-            return SendOutcome.Permanent("unknown-participant: the registry does not know this participant.");
+            return new Lookup(null, SendOutcome.Permanent("unknown-participant: the registry does not know this participant."));
         }
-        if (contact.Erased)
+        return contact.Erased
+            ? new Lookup(null, SendOutcome.Permanent("erased: the participant asked for erasure."))
+            : new Lookup(contact, null);
+    }
+
+    public async Task<SendOutcome> SendAsync(Delivery delivery, NotificationPreferences? preferences, string? knownLanguage, CancellationToken ct) =>
+        await SendAsync(delivery, preferences, knownLanguage, await LookupAsync(delivery.ParticipantId, ct), ct);
+
+    public async Task<SendOutcome> SendAsync(Delivery delivery, NotificationPreferences? preferences, string? knownLanguage, Lookup lookup, CancellationToken ct)
+    {
+        if (lookup.Contact is not { } contact)
         {
-            return SendOutcome.Permanent("erased: the participant asked for erasure.");
+            return lookup.Failure!;
         }
 
         var languages = Languages.Chain([preferences?.Language, contact.PreferredLanguage, .. contact.FallbackLanguages, knownLanguage]);
