@@ -29,14 +29,38 @@ var concurrency = args.Length > 1 ? args[1] : "4";
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"announcement to {recipients:N0} recipients, delivery concurrency {concurrency}, {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
 
-var sink = new CountingSink();
+// BENCH_SINK=smtpserver uses the SmtpServer library (as the tests do); the default is a minimal sink.
+var useLibrary = Environment.GetEnvironmentVariable("BENCH_SINK") == "smtpserver";
 var smtpPort = TestInfrastructure.FreePort();
+var library = new CountingSink();
 using var smtpStop = new CancellationTokenSource();
-var smtpServer = new SmtpServer.SmtpServer(
-    new SmtpServerOptionsBuilder().ServerName("bench").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, smtpPort))).Build(),
-    Services(sink));
-var smtpRunning = smtpServer.StartAsync(smtpStop.Token);
+var smtpRunning = Task.CompletedTask;
+using var minimal = useLibrary ? null : new MinimalSmtpSink(smtpPort);
+if (useLibrary)
+{
+    var smtpServer = new SmtpServer.SmtpServer(
+        new SmtpServerOptionsBuilder().ServerName("bench").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, smtpPort))).Build(),
+        Services(library));
+    smtpRunning = smtpServer.StartAsync(smtpStop.Token);
+}
+var sink = minimal is null ? (ISinkCounter)library : new MinimalCounter(minimal);
+Console.WriteLine($"SMTP server: {(useLibrary ? "SmtpServer 11.1.0 library" : "minimal in-process sink")}");
 
+if (Environment.GetEnvironmentVariable("BENCH_SMTP_ONLY") == "1")
+{
+    // Raw channel check: MailKit straight into the sink over one connection.
+    var options = Microsoft.Extensions.Options.Options.Create(new Agora.Notifications.Channels.SmtpOptions { Host = "127.0.0.1", Port = smtpPort });
+    await using var channel = new Agora.Notifications.Channels.EmailChannel(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<Agora.Notifications.Channels.EmailChannel>.Instance);
+    var raw = Stopwatch.StartNew();
+    for (var i = 0; i < recipients; i++)
+    {
+        var message = Agora.Notifications.Channels.EmailComposer.Compose(new Agora.Notifications.Templates.RenderedMessage("x", "ar", "عنوان", "نص"),
+            channel.From, MimeKit.MailboxAddress.Parse($"p{i}@bench.agora.tn"), Guid.NewGuid());
+        await channel.SendAsync(message, CancellationToken.None);
+    }
+    Console.WriteLine($"raw SMTP: {recipients} in {raw.Elapsed.TotalSeconds:F2} s = {recipients / raw.Elapsed.TotalSeconds:F0}/s");
+    return 0;
+}
 var grpcPort = TestInfrastructure.FreePort();
 var registryBuilder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Path.GetTempPath(), EnvironmentName = "BenchRegistry" });
 registryBuilder.Logging.ClearProviders();
@@ -141,7 +165,21 @@ static SmtpServer.ComponentModel.ServiceProvider Services(IMessageStore store)
     return services;
 }
 
-internal sealed class CountingSink : MessageStore
+internal interface ISinkCounter
+{
+    long Count { get; }
+    TimeSpan FirstAt { get; }
+    TimeSpan LastAt { get; }
+}
+
+internal sealed class MinimalCounter(MinimalSmtpSink sink) : ISinkCounter
+{
+    public long Count => sink.Count;
+    public TimeSpan FirstAt => sink.FirstAt;
+    public TimeSpan LastAt => sink.LastAt;
+}
+
+internal sealed class CountingSink : MessageStore, ISinkCounter
 {
     private long count;
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -169,6 +207,12 @@ internal sealed class BenchContacts : Contacts.ContactsBase
 
 internal sealed class BenchFactory(int smtpPort, int grpcPort, string concurrency) : ServiceFactory<NotificationsMarker, NotificationsDbContext>("notificationsdb")
 {
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseContentRoot(Path.Combine(TestInfrastructure.RepositoryRoot(), "services", "Notifications", "Agora.Notifications"));
+    }
+
     protected override IEnumerable<KeyValuePair<string, string>> Settings =>
     [
         new("Logging:LogLevel:Default", "Warning"),

@@ -85,7 +85,21 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
             {
                 client?.Dispose();
                 client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
-                await client.ConnectAsync(settings.Host, settings.Port, settings.Security, ct);
+                // Our own socket, with Nagle off: SMTP is a chatty request/reply protocol, and Nagle
+                // plus delayed ACKs would stall each message by tens of milliseconds.
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    connectTimeout.CancelAfter(settings.Timeout);
+                    await socket.ConnectAsync(settings.Host, settings.Port, connectTimeout.Token);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+                await client.ConnectAsync(socket, settings.Host, settings.Port, settings.Security, ct);
                 if (!string.IsNullOrEmpty(settings.Username))
                 {
                     await client.AuthenticateAsync(settings.Username, settings.Password ?? "", ct);
