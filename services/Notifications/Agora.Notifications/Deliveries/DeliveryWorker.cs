@@ -132,7 +132,7 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         var now = time.GetUtcNow();
         var due = await db.Deliveries.Where(d => d.Status == DeliveryStatus.Digest && d.NextAttemptAt <= now)
-            .Select(d => d.ParticipantId).Distinct().Take(100).ToListAsync(ct);
+            .Select(d => d.ParticipantId).Distinct().OrderBy(id => id).Take(100).ToListAsync(ct);
         var strategy = db.Database.CreateExecutionStrategy();
         foreach (var participantId in due)
         {
