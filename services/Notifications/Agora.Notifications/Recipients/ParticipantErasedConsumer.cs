@@ -1,0 +1,30 @@
+using Agora.Contracts.Registry;
+using Agora.Messaging;
+using Agora.Notifications.Data;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Notifications.Recipients;
+
+/// <summary>Erasure: the person's messages, deliveries, preferences, reminders and read-model rows go; only a tombstone id stays.</summary>
+public sealed class ParticipantErasedConsumer(NotificationsDbContext db, TimeProvider time, ILogger<ParticipantErasedConsumer> logger) : IConsumer<ParticipantErased>
+{
+    public async Task Consume(ConsumeContext<ParticipantErased> context)
+    {
+        var id = context.Message.ParticipantId;
+        await db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), async ct =>
+        {
+            await db.Notifications.Where(n => n.ParticipantId == id).ExecuteDeleteAsync(ct);
+            await db.Deliveries.Where(d => d.ParticipantId == id).ExecuteDeleteAsync(ct);
+            await db.Preferences.Where(p => p.ParticipantId == id).ExecuteDeleteAsync(ct);
+            await db.Reminders.Where(r => r.ParticipantId == id).ExecuteDeleteAsync(ct);
+            await db.Registrants.Where(r => r.ParticipantId == id).ExecuteDeleteAsync(ct);
+            await db.Participants.Where(p => p.ParticipantId == id).ExecuteDeleteAsync(ct);
+            if (await db.Erased.FindAsync([id], ct) is null)
+            {
+                db.Erased.Add(new ErasedParticipant { ParticipantId = id, ErasedAt = time.GetUtcNow() });
+            }
+        }, time);
+        logger.LogInformation("Participant {ParticipantId} erased from notifications", id);
+    }
+}

@@ -1,0 +1,15 @@
+namespace Agora.Notifications.Reminders;
+
+/// <summary>A session reminder (24 h or 1 h before) waiting for its time; sent by <see cref="ReminderWorker"/>.</summary>
+public sealed class SessionReminder
+{
+    public Guid Id { get; init; }
+    public Guid SessionId { get; init; }
+    public Guid WorkshopId { get; init; }
+    public Guid ParticipantId { get; init; }
+    /// <summary>The template key: session.reminder-24h or session.reminder-1h.</summary>
+    public required string TemplateKey { get; init; }
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset? DispatchedAt { get; set; }
+}

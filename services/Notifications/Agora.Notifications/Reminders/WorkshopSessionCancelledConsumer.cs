@@ -1,0 +1,24 @@
+using Agora.Contracts.Workshops;
+using Agora.Messaging;
+using Agora.Notifications.Data;
+using Agora.Notifications.Deliveries;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Notifications.Reminders;
+
+/// <summary>A cancelled session: its registrants are told and its pending reminders dropped.</summary>
+public sealed class WorkshopSessionCancelledConsumer(NotificationsDbContext db, Dispatcher dispatcher, TimeProvider time) : IConsumer<WorkshopSessionCancelled>
+{
+    public Task Consume(ConsumeContext<WorkshopSessionCancelled> context)
+    {
+        var m = context.Message;
+        return db.ConsumeOnceAsync(context, nameof(WorkshopSessionCancelledConsumer), async ct =>
+        {
+            var registrants = await db.Registrants.Where(r => r.SessionId == m.SessionId).Select(r => r.ParticipantId).ToListAsync(ct);
+            await db.Reminders.Where(r => r.SessionId == m.SessionId && r.DispatchedAt == null).ExecuteDeleteAsync(ct);
+            await db.Registrants.Where(r => r.SessionId == m.SessionId).ExecuteDeleteAsync(ct);
+            await dispatcher.DispatchAsync(context.MessageId!.Value, "session.cancelled", new Dictionary<string, string>(), registrants, ct);
+        }, time);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using Agora.Contracts.Registry;
+using Agora.Contracts.Workshops;
+using Agora.ServiceDefaults;
+using Agora.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Notifications.Tests.Functional;
+
+public sealed class ErasureTests(NotificationsFactory factory) : IClassFixture<NotificationsFactory>
+{
+    [Fact]
+    public async Task Erasure_removes_the_persons_messages_preferences_and_read_model_and_later_events_add_nothing()
+    {
+        var id = await factory.ParticipantAsync("ar", governorate: "sfax");
+        var kept = await factory.ParticipantAsync("ar");
+        var me = factory.ClientFor(id, Roles.Participant);
+        (await me.PutAsJsonAsync("/api/notifications/me/preferences", new { language = "fr" })).EnsureSuccessStatusCode();
+        var now = DateTimeOffset.UtcNow;
+        await factory.PublishAsync(new SessionRegistrationConfirmed(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), id, "confirmed", now.AddDays(2), now));
+        await factory.PublishAsync(new ParticipantVettingDecided(kept, "individual", "confirmed", null, now));
+        await factory.WaitForDeliveriesAsync(id, d => d.Count == 2, "messages before erasure");
+        await factory.WaitForDeliveriesAsync(kept, d => d.Count == 2, "someone else's messages");
+
+        await factory.PublishAsync(new ParticipantErased(id, DateTimeOffset.UtcNow));
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var s = factory.Scope(out var d);
+            return await d.Erased.AnyAsync(e => e.ParticipantId == id);
+        }, because: "the erasure to be applied");
+        await factory.PublishAsync(new MinutesPublished(Guid.NewGuid(), null, 1, [id, kept], DateTimeOffset.UtcNow));
+        await factory.PublishAsync(new ParticipantProfileChanged(id, "individual", "ar", [], new ConstituencyAttributes("sfax", null, null, null), DateTimeOffset.UtcNow));
+        await factory.WaitForDeliveriesAsync(kept, d => d.Count == 4, "the later event for the other participant");
+
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.Notifications.AnyAsync(n => n.ParticipantId == id));
+        Assert.False(await db.Deliveries.AnyAsync(n => n.ParticipantId == id));
+        Assert.False(await db.Preferences.AnyAsync(n => n.ParticipantId == id));
+        Assert.False(await db.Reminders.AnyAsync(n => n.ParticipantId == id));
+        Assert.False(await db.Registrants.AnyAsync(n => n.ParticipantId == id));
+        Assert.False(await db.Participants.AnyAsync(n => n.ParticipantId == id));
+        Assert.Equal(2, await db.Notifications.CountAsync(n => n.ParticipantId == kept));
+    }
+}
