@@ -1,6 +1,12 @@
 using Agora.Contracts.Registry.V1;
 using Agora.Messaging;
+using Agora.Workshops.Calendars;
+using Agora.Workshops.CheckIn;
+using Agora.Workshops.Contributions;
 using Agora.Workshops.Data;
+using Agora.Workshops.Minutes;
+using Agora.Workshops.OpenSpace;
+using Agora.Workshops.Representation;
 using Agora.Workshops.Eligibility;
 using Agora.Workshops.Erasure;
 using Agora.Workshops.Profiles;
@@ -36,6 +42,12 @@ public static class WorkshopsModule
         var api = app.MapGroup("/api/workshops");
         api.MapProgrammeApi();
         api.MapRegistrationsApi();
+        api.MapCheckInApi();
+        api.MapContributionsApi();
+        api.MapMinutesApi();
+        api.MapRepresentationApi();
+        api.MapCalendarApi();
+        api.MapOpenSpaceApi();
         return app;
     }
 }
