@@ -27,10 +27,10 @@ public sealed class WorkshopsFactory() : ServiceFactory<WorkshopsMarker, Worksho
 /// <summary>Answers eligibility as a test arranges it; everyone is eligible unless told otherwise.</summary>
 public sealed class FakeEligibility : IParticipantEligibility
 {
-    private readonly ConcurrentDictionary<Guid, Eligibility.Eligibility> answers = new();
+    private readonly ConcurrentDictionary<Guid, Agora.Workshops.Eligibility.EligibilityAnswer> answers = new();
 
-    public void Set(Guid participantId, Eligibility.Eligibility answer) => answers[participantId] = answer;
+    public void Set(Guid participantId, Agora.Workshops.Eligibility.EligibilityAnswer answer) => answers[participantId] = answer;
 
-    public Task<Eligibility.Eligibility> CheckAsync(Guid participantId, CancellationToken ct) =>
-        Task.FromResult(answers.GetValueOrDefault(participantId, Eligibility.Eligibility.Eligible));
+    public Task<Agora.Workshops.Eligibility.EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct) =>
+        Task.FromResult(answers.GetValueOrDefault(participantId, Agora.Workshops.Eligibility.EligibilityAnswer.Eligible));
 }

@@ -111,8 +111,8 @@ public sealed class RegistrationTests(WorkshopsFactory factory) : IClassFixture<
         var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 5);
         var pending = Guid.NewGuid();
         var unreachable = Guid.NewGuid();
-        factory.Eligibility.Set(pending, Eligibility.Eligibility.NotEligible);
-        factory.Eligibility.Set(unreachable, Eligibility.Eligibility.RegistryUnavailable);
+        factory.Eligibility.Set(pending, Agora.Workshops.Eligibility.EligibilityAnswer.NotEligible);
+        factory.Eligibility.Set(unreachable, Agora.Workshops.Eligibility.EligibilityAnswer.RegistryUnavailable);
 
         var refused = await Arrange.Participant(factory, pending).PostAsync($"/api/workshops/sessions/{session}/registrations", null);
         var unavailable = await Arrange.Participant(factory, unreachable).PostAsync($"/api/workshops/sessions/{session}/registrations", null);

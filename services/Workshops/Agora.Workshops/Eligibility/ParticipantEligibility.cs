@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace Agora.Workshops.Eligibility;
 
-public enum Eligibility
+public enum EligibilityAnswer
 {
     Eligible,
     NotEligible,
@@ -14,28 +14,28 @@ public enum Eligibility
 /// <summary>Asks the registry whether a participant may register (approved and adhered to the current founding call).</summary>
 public interface IParticipantEligibility
 {
-    Task<Eligibility> CheckAsync(Guid participantId, CancellationToken ct);
+    Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct);
 }
 
 /// <summary>The production path: <c>agora.registry.v1.Participants/GetParticipant</c> over gRPC; status "active" is eligible.</summary>
 public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient client, ILogger<GrpcParticipantEligibility> logger) : IParticipantEligibility
 {
-    public async Task<Eligibility> CheckAsync(Guid participantId, CancellationToken ct)
+    public async Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct)
     {
         try
         {
             var reply = await client.GetParticipantAsync(new GetParticipantRequest { ParticipantId = participantId.ToString() },
                 deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
-            return string.Equals(reply.Status, "active", StringComparison.Ordinal) ? Eligibility.Eligible : Eligibility.NotEligible;
+            return string.Equals(reply.Status, "active", StringComparison.Ordinal) ? EligibilityAnswer.Eligible : EligibilityAnswer.NotEligible;
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
-            return Eligibility.Unknown;
+            return EligibilityAnswer.Unknown;
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("Registry eligibility check failed with {StatusCode}", e.StatusCode);
-            return Eligibility.RegistryUnavailable;
+            return EligibilityAnswer.RegistryUnavailable;
         }
     }
 }

@@ -38,9 +38,9 @@ public static class RegistrationsApi
         }
         switch (await eligibility.CheckAsync(participantId, ct))
         {
-            case Eligibility.Eligibility.Eligible:
+            case EligibilityAnswer.Eligible:
                 break;
-            case Eligibility.Eligibility.RegistryUnavailable:
+            case EligibilityAnswer.RegistryUnavailable:
                 return Problems.Of(StatusCodes.Status503ServiceUnavailable, "registry-unavailable",
                     "Eligibility cannot be checked right now; try again shortly.");
             default:
