@@ -43,6 +43,8 @@ public sealed class ContributionTests(WorkshopsFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, validate.StatusCode);
         var again = await arrange.Rapporteur.PostAsync($"/api/workshops/contributions/{id}/validate", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var lateEdit = await arrange.Rapporteur.PutAsJsonAsync($"/api/workshops/contributions/{id}", new { text = "نص آخر" });
+        Assert.Equal(HttpStatusCode.Conflict, lateEdit.StatusCode);
 
         var evt = Assert.Single(await arrange.EventsAsync("ContributionValidated", id));
         Assert.Equal("الحق في الماء الصالح للشرب في كل الجهات", evt.GetProperty("text").GetString());

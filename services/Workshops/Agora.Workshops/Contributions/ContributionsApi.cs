@@ -91,7 +91,7 @@ public static class ContributionsApi
     internal static async Task<Results<Ok<ContributionView>, ValidationProblem, ProblemHttpResult>> EditAsync(Guid id, ContributionInput input,
         ClaimsPrincipal user, WorkshopsDbContext db, CancellationToken ct)
     {
-        var c = await db.Contributions.FirstOrDefaultAsync(c => c.Id == id, ct);
+        var c = await db.Contributions.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (c is null)
         {
             return Problems.NotFound("contribution");
@@ -106,22 +106,27 @@ public static class ContributionsApi
         {
             return errors.ToProblem();
         }
-        if (c.Status != ContributionStatus.Submitted)
+        // Locked like validation, so an edit never lands after the text was published.
+        return await db.InTransactionAsync<Results<Ok<ContributionView>, ValidationProblem, ProblemHttpResult>>(async ct =>
         {
-            return Problems.Conflict("contribution-settled", "A validated or merged contribution is no longer edited.");
-        }
-        c.Text = input.Text!.Trim();
-        c.Type = input.Type ?? c.Type;
-        c.Language = input.Language ?? c.Language;
-        c.Theme = string.IsNullOrWhiteSpace(input.Theme) ? c.Theme : input.Theme.Trim();
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(View(c));
+            var locked = await db.Contributions.FromSql($"SELECT * FROM contributions WHERE id = {id} FOR UPDATE").SingleAsync(ct);
+            if (locked.Status != ContributionStatus.Submitted)
+            {
+                return (false, Problems.Conflict("contribution-settled", "A validated or merged contribution is no longer edited."));
+            }
+            locked.Text = input.Text!.Trim();
+            locked.Type = input.Type ?? locked.Type;
+            locked.Language = input.Language ?? locked.Language;
+            locked.Theme = string.IsNullOrWhiteSpace(input.Theme) ? locked.Theme : input.Theme.Trim();
+            await db.SaveChangesAsync(ct);
+            return (true, TypedResults.Ok(View(locked)));
+        }, ct);
     }
 
     internal static async Task<Results<Ok<ContributionView>, ProblemHttpResult>> ValidateAsync(Guid id, ClaimsPrincipal user, WorkshopsDbContext db,
         TimeProvider time, CancellationToken ct)
     {
-        var c = await db.Contributions.FirstOrDefaultAsync(c => c.Id == id, ct);
+        var c = await db.Contributions.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (c is null)
         {
             return Problems.NotFound("contribution");
