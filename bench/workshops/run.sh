@@ -28,6 +28,8 @@ table=$(dotnet bench/workshops/Agora.Bench.Workshops/bin/Release/net10.0/Agora.B
   echo "behind the session's row lock and the connection pool. The registry is stood in for (OIDC/JWKS"
   echo "and gRPC eligibility answering \"active\") by the bench program itself."
   echo
+  echo "Load average of the box when the run ended (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
   echo "$table"
 } > bench/results/workshops.md.new
 mv bench/results/workshops.md.new bench/results/workshops.md

@@ -140,7 +140,7 @@ try
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
     {
         BaseAddress = gateway,
-        Timeout = TimeSpan.FromSeconds(60),
+        Timeout = TimeSpan.FromSeconds(180),
     };
     for (var i = 0; ; i++)
     {
@@ -213,11 +213,12 @@ try
     var latencies = new double[registrations];
     var statuses = new int[registrations];
     var outcome = new string?[registrations];
-    using var go = new ManualResetEventSlim();
+    var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    var firstError = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
     var clock = Stopwatch.StartNew();
     var tasks = Enumerable.Range(0, registrations).Select(i => Task.Run(async () =>
     {
-        go.Wait();
+        await go.Task;
         var started = clock.Elapsed.TotalMilliseconds;
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/workshops/sessions/{sessions[i % sessionCount]}/registrations");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[i]);
@@ -226,7 +227,11 @@ try
             using var response = await http.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
             statuses[i] = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
+            if (!response.IsSuccessStatusCode)
+            {
+                firstError.TryAdd(statuses[i], body.Length > 300 ? body[..300] : body);
+            }
+            else
             {
                 outcome[i] = JsonDocument.Parse(body).RootElement.GetProperty("status").GetString();
             }
@@ -234,11 +239,12 @@ try
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             statuses[i] = -1;
+            firstError.TryAdd(-1, e.GetType().Name + ": " + e.Message);
         }
         latencies[i] = clock.Elapsed.TotalMilliseconds - started;
     })).ToList();
     var burstStart = clock.Elapsed.TotalMilliseconds;
-    go.Set();
+    go.SetResult();
     await Task.WhenAll(tasks);
     var wall = (clock.Elapsed.TotalMilliseconds - burstStart) / 1000;
 
@@ -271,6 +277,11 @@ try
     Console.WriteLine(string.Create(inv, $"| {registrations} | {sessionCount} × {capacity} | {wall:F2} | {registrations / wall:F0} | {P(0.50):F0} | {P(0.90):F0} | {P(0.99):F0} | {sorted[^1]:F0} | {statuses.Count(s => s == 201)} | {string.Join(", ", statuses.Where(s => s != 201).GroupBy(s => s).Select(g => $"{g.Key}×{g.Count()}"))} | {outcome.Count(o => o == "confirmed")} | {outcome.Count(o => o == "waitlisted")} | {overbooked} |"));
     Console.WriteLine();
     Console.WriteLine(string.Create(inv, $"Per session (confirmed/waitlisted): {string.Join(" ", rows.Select(r => $"{r.Confirmed}/{r.Waitlisted}"))}"));
+    foreach (var (status, body) in firstError)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"First response with status {status}: `{body.ReplaceLineEndings(" ")}`");
+    }
     return overbooked == 0 ? 0 : 1;
 }
 finally

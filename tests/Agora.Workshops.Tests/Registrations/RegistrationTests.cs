@@ -21,13 +21,16 @@ public sealed class RegistrationTests(WorkshopsFactory factory) : IClassFixture<
         var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 50);
         var participants = Enumerable.Range(0, 200).Select(_ => Guid.NewGuid()).ToList();
         var clients = participants.Select(p => Arrange.Participant(factory, p)).ToList();
-        using var start = new ManualResetEventSlim();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var responses = await Task.WhenAll(clients.Select(c => Task.Run(async () =>
+        // All 200 wait on one gate, then go at once.
+        var pending = clients.Select(c => Task.Run(async () =>
         {
-            start.Wait();
+            await start.Task;
             return await c.PostAsync($"/api/workshops/sessions/{session}/registrations", null);
-        })).ToList().Also(_ => start.Set()));
+        })).ToList();
+        start.SetResult();
+        var responses = await Task.WhenAll(pending);
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
@@ -238,14 +241,5 @@ public sealed class RegistrationTests(WorkshopsFactory factory) : IClassFixture<
     {
         await using var scope = factory.Scope(out var db);
         return (await db.Registrations.AsNoTracking().SingleAsync(r => r.ParticipantId == participant)).Status;
-    }
-}
-
-internal static class TaskListExtensions
-{
-    public static List<T> Also<T>(this List<T> list, Action<List<T>> action)
-    {
-        action(list);
-        return list;
     }
 }

@@ -18,14 +18,18 @@ public interface IParticipantEligibility
 }
 
 /// <summary>The production path: <c>agora.registry.v1.Participants/GetParticipant</c> over gRPC; status "active" is eligible.</summary>
-public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient client, ILogger<GrpcParticipantEligibility> logger) : IParticipantEligibility
+public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient client, IConfiguration configuration, TimeProvider time,
+    ILogger<GrpcParticipantEligibility> logger) : IParticipantEligibility
 {
+    /// <summary><c>Workshops:RegistryTimeout</c>, 5 seconds by default: past it the registry counts as unavailable (503).</summary>
+    private TimeSpan Timeout => configuration.GetValue<TimeSpan?>("Workshops:RegistryTimeout") ?? TimeSpan.FromSeconds(5);
+
     public async Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct)
     {
         try
         {
             var reply = await client.GetParticipantAsync(new GetParticipantRequest { ParticipantId = participantId.ToString() },
-                deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: ct);
+                deadline: time.GetUtcNow().UtcDateTime + Timeout, cancellationToken: ct);
             return string.Equals(reply.Status, "active", StringComparison.Ordinal) ? EligibilityAnswer.Eligible : EligibilityAnswer.NotEligible;
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
