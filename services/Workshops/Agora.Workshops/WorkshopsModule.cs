@@ -2,6 +2,7 @@ using Agora.Contracts.Registry.V1;
 using Agora.Messaging;
 using Agora.Workshops.Calendars;
 using Agora.Workshops.CheckIn;
+using Agora.Workshops.Common;
 using Agora.Workshops.Contributions;
 using Agora.Workshops.Data;
 using Agora.Workshops.Minutes;
@@ -32,6 +33,7 @@ public static class WorkshopsModule
         builder.Services.AddGrpcClient<Participants.ParticipantsClient>(o =>
             o.Address = new Uri(builder.Configuration[RegistryGrpcKey] ?? "http://127.0.0.1:5102"));
         builder.Services.AddScoped<IParticipantEligibility, GrpcParticipantEligibility>();
+        builder.Services.AddSingleton<RegistrationGate>();
         builder.Services.Configure<ReservedSeatsOptions>(builder.Configuration.GetSection("Workshops:ReservedSeats"));
         builder.Services.AddHostedService<ReservedSeatRelease>();
         return builder;
@@ -40,6 +42,7 @@ public static class WorkshopsModule
     public static WebApplication MapWorkshops(this WebApplication app)
     {
         var api = app.MapGroup("/api/workshops");
+        api.AddEndpointFilter<TransientFailureFilter>();
         api.MapProgrammeApi();
         api.MapRegistrationsApi();
         api.MapCheckInApi();

@@ -26,11 +26,16 @@ public static class RegistrationsApi
     }
 
     internal static async Task<Results<Created<RegistrationView>, ProblemHttpResult>> RegisterAsync(Guid id, ClaimsPrincipal user,
-        WorkshopsDbContext db, IParticipantEligibility eligibility, TimeProvider time, CancellationToken ct)
+        WorkshopsDbContext db, IParticipantEligibility eligibility, RegistrationGate gate, TimeProvider time, CancellationToken ct)
     {
         if (user.ParticipantId() is not Guid participantId)
         {
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "The token names no participant.");
+        }
+        using var slot = await gate.EnterAsync(ct);
+        if (slot is null)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "busy", "Too many registrations at once; try again shortly.");
         }
         if (!await db.Sessions.AnyAsync(s => s.Id == id, ct))
         {
