@@ -37,9 +37,18 @@ public static class RegistrationsApi
         {
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, "busy", "Too many registrations at once; try again shortly.");
         }
-        if (!await db.Sessions.AnyAsync(s => s.Id == id, ct))
+
+        // Everything that does not change under the session's lock is read before taking it, so the
+        // lock is held for as few round trips as possible.
+        var known = await db.Sessions.AsNoTracking().Include(s => s.Reservations).FirstOrDefaultAsync(s => s.Id == id, ct);
+        if (known is null)
         {
             return Problems.NotFound("session");
+        }
+        var workshop = await db.Workshops.AsNoTracking().FirstAsync(w => w.Id == known.WorkshopId, ct);
+        if (!workshop.AcceptsRegistrations)
+        {
+            return Problems.Conflict("registration-closed", "This workshop does not take registrations.", $"The workshop is {workshop.Status}.");
         }
         switch (await eligibility.CheckAsync(participantId, ct))
         {
@@ -52,38 +61,27 @@ public static class RegistrationsApi
                 return Problems.Of(StatusCodes.Status403Forbidden, "not-eligible",
                     "Only approved participants who adhered to the current founding call can register.");
         }
+        var profile = await db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.ParticipantId == participantId, ct);
 
         try
         {
             return await db.InTransactionAsync<Results<Created<RegistrationView>, ProblemHttpResult>>(async ct =>
             {
+                db.Database.AutoSavepointsEnabled = false;
                 var now = time.GetUtcNow();
-                var session = await SeatAllocator.LockSessionAsync(db, id, ct);
-                if (session is null)
-                {
-                    return (false, Problems.NotFound("session"));
-                }
-                var workshop = await db.Workshops.AsNoTracking().FirstAsync(w => w.Id == session.WorkshopId, ct);
+                var session = await db.Sessions.FromSql($"SELECT * FROM sessions WHERE id = {id} FOR UPDATE").SingleAsync(ct);
                 if (session.Cancelled)
                 {
                     return (false, Problems.Conflict("session-cancelled", "This session was cancelled."));
-                }
-                if (!workshop.AcceptsRegistrations)
-                {
-                    return (false, Problems.Conflict("registration-closed", "This workshop does not take registrations.",
-                        $"The workshop is {workshop.Status}."));
                 }
                 if (session.StartsAt <= now)
                 {
                     return (false, Problems.Of(StatusCodes.Status422UnprocessableEntity, "session-started",
                         "This session has already started or is over."));
                 }
-                if (await db.Registrations.AnyAsync(r => r.SessionId == id && r.ParticipantId == participantId && r.Status != RegistrationStatus.Cancelled, ct))
-                {
-                    return (false, Problems.Conflict("already-registered", "You are already registered for this session."));
-                }
-                var profile = await db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.ParticipantId == participantId, ct);
-                var (hasSeat, pool) = SeatAllocator.Choose(session, await SeatAllocator.CountSeatsAsync(db, id, ct), profile);
+                // A second live registration of the same person is refused by the unique index at save.
+                var (seats, waitlisted) = await SeatAllocator.CountAsync(db, id, ct);
+                var (hasSeat, pool) = SeatAllocator.Choose(session, known.Reservations, seats, profile);
                 session.RegistrationSequence++;
                 var registration = new Registration
                 {
@@ -102,9 +100,7 @@ public static class RegistrationsApi
                 db.AddEvent(new SessionRegistrationConfirmed(registration.Id, id, session.WorkshopId, participantId, registration.Status,
                     session.StartsAt, now), now);
                 await db.SaveChangesAsync(ct);
-                var position = hasSeat ? (int?)null
-                    : await db.Registrations.CountAsync(r => r.SessionId == id && r.Status == RegistrationStatus.Waitlisted && r.Sequence <= registration.Sequence, ct);
-                return (true, TypedResults.Created($"/api/workshops/registrations/{registration.Id}", View(registration, position)));
+                return (true, TypedResults.Created($"/api/workshops/registrations/{registration.Id}", View(registration, hasSeat ? null : waitlisted + 1)));
             }, ct);
         }
         catch (DbUpdateException e) when (e.IsViolationOf(WorkshopsDbContext.OneLiveRegistrationIndex))

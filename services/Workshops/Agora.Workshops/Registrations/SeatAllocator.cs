@@ -25,6 +25,17 @@ public static class SeatAllocator
         return session;
     }
 
+    /// <summary>Confirmed seats per pool ("" = general) and the waitlist's length, in one query.</summary>
+    public static async Task<(Dictionary<string, int> Seats, int Waitlisted)> CountAsync(WorkshopsDbContext db, Guid sessionId, CancellationToken ct)
+    {
+        var rows = await db.Registrations.Where(r => r.SessionId == sessionId && r.Status != RegistrationStatus.Cancelled)
+            .GroupBy(r => new { r.Status, Pool = r.SeatPool ?? "" })
+            .Select(g => new { g.Key.Status, g.Key.Pool, Count = g.Count() })
+            .ToListAsync(ct);
+        return (rows.Where(r => r.Status == RegistrationStatus.Confirmed).ToDictionary(r => r.Pool, r => r.Count),
+            rows.Where(r => r.Status == RegistrationStatus.Waitlisted).Sum(r => r.Count));
+    }
+
     /// <summary>Confirmed seats per pool ("" = general).</summary>
     public static async Task<Dictionary<string, int>> CountSeatsAsync(WorkshopsDbContext db, Guid sessionId, CancellationToken ct) =>
         await db.Registrations.Where(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Confirmed)
@@ -36,21 +47,22 @@ public static class SeatAllocator
     /// The seat a participant would get now: a reserved pool they belong to with room left, else a
     /// general seat, else none (waitlist). Returns (true, pool) with pool null for a general seat.
     /// </summary>
-    public static (bool HasSeat, string? Pool) Choose(Session session, IReadOnlyDictionary<string, int> seats, ParticipantProfile? profile)
+    public static (bool HasSeat, string? Pool) Choose(Session session, IReadOnlyList<SeatReservation> reservations, IReadOnlyDictionary<string, int> seats,
+        ParticipantProfile? profile)
     {
         var total = seats.Values.Sum();
-        if (session.ReservationsReleasedAt is not null || session.Reservations.Count == 0)
+        if (session.ReservationsReleasedAt is not null || reservations.Count == 0)
         {
             return total < session.Capacity ? (true, null) : (false, null);
         }
-        foreach (var r in session.Reservations.OrderBy(r => r.Constituency, StringComparer.Ordinal))
+        foreach (var r in reservations.OrderBy(r => r.Constituency, StringComparer.Ordinal))
         {
             if (seats.GetValueOrDefault(r.Constituency) < r.Seats && Constituencies.Matches(r.Constituency, profile))
             {
                 return (true, r.Constituency);
             }
         }
-        var general = session.Capacity - session.Reservations.Sum(r => r.Seats);
+        var general = session.Capacity - reservations.Sum(r => r.Seats);
         return seats.GetValueOrDefault("") < general ? (true, null) : (false, null);
     }
 
@@ -87,7 +99,7 @@ public static class SeatAllocator
             {
                 break;
             }
-            var (hasSeat, pool) = Choose(session, seats, profiles.GetValueOrDefault(r.ParticipantId));
+            var (hasSeat, pool) = Choose(session, session.Reservations, seats, profiles.GetValueOrDefault(r.ParticipantId));
             if (!hasSeat)
             {
                 continue;
