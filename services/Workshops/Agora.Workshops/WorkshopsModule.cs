@@ -1,19 +1,58 @@
+using Agora.Contracts.Registry.V1;
 using Agora.Messaging;
+using Agora.Workshops.Calendars;
+using Agora.Workshops.CheckIn;
+using Agora.Workshops.Common;
+using Agora.Workshops.Contributions;
 using Agora.Workshops.Data;
+using Agora.Workshops.Minutes;
+using Agora.Workshops.OpenSpace;
+using Agora.Workshops.Representation;
+using Agora.Workshops.Eligibility;
+using Agora.Workshops.Erasure;
+using Agora.Workshops.Profiles;
+using Agora.Workshops.Programme;
+using Agora.Workshops.Registrations;
 
 namespace Agora.Workshops;
 
 public static class WorkshopsModule
 {
+    /// <summary>Configuration key of the registry's gRPC address (the eligibility check).</summary>
+    public const string RegistryGrpcKey = "Workshops:RegistryGrpc";
+
     public static IHostApplicationBuilder AddWorkshops(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<WorkshopsDbContext>("workshopsdb");
-        builder.AddAgoraMessaging<WorkshopsDbContext>("workshops");
+        builder.AddAgoraMessaging<WorkshopsDbContext>("workshops", bus =>
+        {
+            bus.AddConsumer<ParticipantProfileChangedConsumer>();
+            bus.AddConsumer<ParticipantErasedConsumer>();
+        });
         builder.Services.AddGrpc();
+        builder.Services.AddGrpcClient<Participants.ParticipantsClient>(o =>
+            o.Address = new Uri(builder.Configuration[RegistryGrpcKey] ?? "http://127.0.0.1:5102"));
+        builder.Services.AddScoped<IParticipantEligibility, GrpcParticipantEligibility>();
+        builder.Services.AddSingleton<RegistrationGate>();
+        builder.Services.Configure<ReservedSeatsOptions>(builder.Configuration.GetSection("Workshops:ReservedSeats"));
+        builder.Services.AddHostedService<ReservedSeatRelease>();
         return builder;
     }
 
-    public static WebApplication MapWorkshops(this WebApplication app) => app;
+    public static WebApplication MapWorkshops(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/workshops");
+        api.AddEndpointFilter<TransientFailureFilter>();
+        api.MapProgrammeApi();
+        api.MapRegistrationsApi();
+        api.MapCheckInApi();
+        api.MapContributionsApi();
+        api.MapMinutesApi();
+        api.MapRepresentationApi();
+        api.MapCalendarApi();
+        api.MapOpenSpaceApi();
+        return app;
+    }
 }
 
 /// <summary>Marks this service's assembly for <c>WebApplicationFactory</c> in tests.</summary>

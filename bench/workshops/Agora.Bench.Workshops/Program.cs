@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Agora.Contracts.Registry.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+
+// Registrations through the gateway under contention: N concurrent registrations spread over S
+// sessions of C seats, all fired at once. Real processes: the workshops service and the gateway
+// (Release builds), real PostgreSQL and RabbitMQ. The registry is stood in for by this program: an
+// OpenID discovery + JWKS endpoint that signs the participants' tokens, and a gRPC Participants
+// service answering "active". Prints a Markdown report on stdout.
+//   dotnet Agora.Bench.Workshops.dll <workshops-bin-dir> <gateway-bin-dir> <postgres-server-connstring> <amqp-uri> [registrations] [sessions] [capacity]
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: Agora.Bench.Workshops <workshops-dir> <gateway-dir> <postgres> <amqp> [registrations=2000] [sessions=20] [capacity=50]");
+    return 2;
+}
+var (workshopsDir, gatewayDir, postgres, amqp) = (args[0], args[1], args[2], args[3]);
+var registrations = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 2000;
+var sessionCount = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 20;
+var capacity = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 50;
+
+int FreePort()
+{
+    using var l = new TcpListener(IPAddress.Loopback, 0);
+    l.Start();
+    return ((IPEndPoint)l.LocalEndpoint).Port;
+}
+
+var (authPort, registryPort, restPort, grpcPort, gatewayPort, gatewayGrpcPort) = (FreePort(), FreePort(), FreePort(), FreePort(), FreePort(), FreePort());
+var authority = $"http://127.0.0.1:{authPort}/";
+var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "bench" };
+
+// --- stand-in registry: OIDC discovery + JWKS, and gRPC eligibility ---
+var fake = WebApplication.CreateSlimBuilder();
+fake.Logging.ClearProviders();
+fake.WebHost.ConfigureKestrel(k =>
+{
+    k.Listen(IPAddress.Loopback, authPort, o => o.Protocols = HttpProtocols.Http1);
+    k.Listen(IPAddress.Loopback, registryPort, o => o.Protocols = HttpProtocols.Http2);
+});
+fake.Services.AddGrpc();
+var fakeApp = fake.Build();
+fakeApp.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+{
+    ["issuer"] = authority,
+    ["jwks_uri"] = authority + "jwks",
+}));
+fakeApp.MapGet("/jwks", () =>
+{
+    var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
+    return Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
+});
+fakeApp.MapGrpcService<ActiveParticipants>();
+await fakeApp.StartAsync();
+
+string Token(Guid subject, string role)
+{
+    var now = DateTime.UtcNow;
+    return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = authority,
+        Audience = "agora-api",
+        Subject = new ClaimsIdentity([new Claim("sub", subject.ToString()), new Claim("role", role)]),
+        NotBefore = now.AddMinutes(-1),
+        IssuedAt = now.AddMinutes(-1),
+        Expires = now.AddHours(1),
+        SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+    });
+}
+
+// --- a fresh database and vhost-less broker URI for this run ---
+var dbName = $"bench_workshops_{DateTime.UtcNow:yyyyMMddHHmmss}";
+await using (var c = new NpgsqlConnection(postgres))
+{
+    await c.OpenAsync();
+    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{dbName}\"", c);
+    await create.ExecuteNonQueryAsync();
+}
+var database = new NpgsqlConnectionStringBuilder(postgres) { Database = dbName }.ConnectionString;
+
+var children = new List<Process>();
+Process Start(string dir, string dll, string arguments, Dictionary<string, string> env)
+{
+    var info = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var (k, v) in env)
+    {
+        info.Environment[k] = v;
+    }
+    var p = Process.Start(info)!;
+    p.OutputDataReceived += (_, _) => { };
+    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{dll}] {e.Data}"); } };
+    p.BeginOutputReadLine();
+    p.BeginErrorReadLine();
+    return p;
+}
+
+var workshopsEnv = new Dictionary<string, string>
+{
+    ["ASPNETCORE_ENVIRONMENT"] = "Production",
+    ["ConnectionStrings__workshopsdb"] = database,
+    ["ConnectionStrings__rabbitmq"] = amqp,
+    ["Agora__RestPort"] = $"{restPort}",
+    ["Agora__GrpcPort"] = $"{grpcPort}",
+    ["Agora__Auth__Authority"] = authority,
+    ["Workshops__RegistryGrpc"] = $"http://127.0.0.1:{registryPort}",
+    ["Logging__LogLevel__Default"] = "Warning",
+};
+var migrate = Start(workshopsDir, "Agora.Workshops.dll", "--migrate", workshopsEnv);
+await migrate.WaitForExitAsync();
+if (migrate.ExitCode != 0)
+{
+    Console.Error.WriteLine("migration failed");
+    return 1;
+}
+try
+{
+    children.Add(Start(workshopsDir, "Agora.Workshops.dll", "", workshopsEnv));
+    children.Add(Start(gatewayDir, "Agora.Gateway.dll", "", new Dictionary<string, string>
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Agora__RestPort"] = $"{gatewayPort}",
+        ["Agora__GrpcPort"] = $"{gatewayGrpcPort}",
+        ["Gateway__RateLimitPermits"] = "100000000",
+        ["ReverseProxy__Clusters__workshops__Destinations__primary__Address"] = $"http://127.0.0.1:{restPort}",
+        ["Logging__LogLevel__Default"] = "Warning",
+    }));
+
+    var gateway = new Uri($"http://127.0.0.1:{gatewayPort}/");
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+    {
+        BaseAddress = gateway,
+        Timeout = TimeSpan.FromSeconds(180),
+    };
+    for (var i = 0; ; i++)
+    {
+        try
+        {
+            if ((await http.GetAsync(new Uri($"http://127.0.0.1:{restPort}/health/live"))).IsSuccessStatusCode
+                && (await http.GetAsync("api/workshops/workshops")).IsSuccessStatusCode)
+            {
+                break;
+            }
+        }
+        catch (HttpRequestException) when (i < 120)
+        {
+        }
+        if (i >= 120)
+        {
+            throw new TimeoutException("the services did not come up");
+        }
+        await Task.Delay(500);
+    }
+
+    // --- arrange through the gateway: a workshop, open, with its sessions ---
+    var steering = Token(Guid.NewGuid(), "steering");
+    async Task<JsonElement> Send(HttpMethod method, string path, string token, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+    var workshop = (await Send(HttpMethod.Post, "api/workshops/workshops", steering, new
+    {
+        theme = "bench",
+        title = new { ar = "ورشة", fr = "Atelier", en = "Workshop" },
+        facilitatorIds = Array.Empty<Guid>(),
+        rapporteurIds = Array.Empty<Guid>(),
+    })).GetProperty("id").GetGuid();
+    await Send(HttpMethod.Post, $"api/workshops/workshops/{workshop}/status", steering, new { status = "open" });
+    var day = DateTime.UtcNow.Date.AddDays(30);
+    var sessions = new List<Guid>();
+    for (var s = 0; s < sessionCount; s++)
+    {
+        sessions.Add((await Send(HttpMethod.Post, $"api/workshops/workshops/{workshop}/sessions", steering, new
+        {
+            start = day.AddMinutes(s).ToString("yyyy-MM-dd'T'09:mm", CultureInfo.InvariantCulture),
+            end = day.ToString("yyyy-MM-dd'T'17:00", CultureInfo.InvariantCulture),
+            mode = "in_person",
+            venue = "Bench hall",
+            room = $"room-{s}",
+            capacity,
+        })).GetProperty("id").GetGuid());
+    }
+    var tokens = Enumerable.Range(0, registrations).Select(_ => Token(Guid.NewGuid(), "participant")).ToArray();
+
+    // Warm-up (JIT, JWKS fetch, pools) on a separate session, not measured.
+    var warm = (await Send(HttpMethod.Post, $"api/workshops/workshops/{workshop}/sessions", steering, new
+    {
+        start = day.AddDays(1).ToString("yyyy-MM-dd'T'09:00", CultureInfo.InvariantCulture),
+        end = day.AddDays(1).ToString("yyyy-MM-dd'T'10:00", CultureInfo.InvariantCulture),
+        mode = "online", link = "https://meet.example.tn/warm", capacity = 10,
+    })).GetProperty("id").GetGuid();
+    await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Send(HttpMethod.Post, $"api/workshops/sessions/{warm}/registrations", Token(Guid.NewGuid(), "participant"), null)));
+
+    // --- the measured burst: every registration released at once ---
+    var latencies = new double[registrations];
+    var statuses = new int[registrations];
+    var outcome = new string?[registrations];
+    var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    var firstError = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
+    var clock = Stopwatch.StartNew();
+    var tasks = Enumerable.Range(0, registrations).Select(i => Task.Run(async () =>
+    {
+        await go.Task;
+        var started = clock.Elapsed.TotalMilliseconds;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/workshops/sessions/{sessions[i % sessionCount]}/registrations");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[i]);
+        try
+        {
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            statuses[i] = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                firstError.TryAdd(statuses[i], body.Length > 300 ? body[..300] : body);
+            }
+            else
+            {
+                outcome[i] = JsonDocument.Parse(body).RootElement.GetProperty("status").GetString();
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            statuses[i] = -1;
+            firstError.TryAdd(-1, e.GetType().Name + ": " + e.Message);
+        }
+        latencies[i] = clock.Elapsed.TotalMilliseconds - started;
+    })).ToList();
+    var burstStart = clock.Elapsed.TotalMilliseconds;
+    go.SetResult();
+    await Task.WhenAll(tasks);
+    var wall = (clock.Elapsed.TotalMilliseconds - burstStart) / 1000;
+
+    // --- verify: never more confirmed than seats, in the API and in the database ---
+    var overbooked = 0;
+    var rows = new List<(int Confirmed, int Waitlisted)>();
+    foreach (var s in sessions)
+    {
+        var view = await Send(HttpMethod.Get, $"api/workshops/sessions/{s}", steering, null);
+        var confirmed = view.GetProperty("confirmed").GetInt32();
+        rows.Add((confirmed, view.GetProperty("waitlisted").GetInt32()));
+        if (confirmed > capacity)
+        {
+            overbooked++;
+        }
+    }
+    await using (var c = new NpgsqlConnection(database))
+    {
+        await c.OpenAsync();
+        await using var q = new NpgsqlCommand(
+            "SELECT count(*) FROM (SELECT s.id FROM sessions s JOIN registrations r ON r.session_id = s.id AND r.status = 'confirmed' GROUP BY s.id, s.capacity HAVING count(*) > s.capacity) x", c);
+        overbooked += Convert.ToInt32(await q.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    var sorted = latencies.Order().ToArray();
+    double P(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    var inv = CultureInfo.InvariantCulture;
+    Console.WriteLine($"| registrations | sessions × seats | wall (s) | throughput (req/s) | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | 201 | other status | confirmed | waitlisted | overbooked sessions |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    Console.WriteLine(string.Create(inv, $"| {registrations} | {sessionCount} × {capacity} | {wall:F2} | {registrations / wall:F0} | {P(0.50):F0} | {P(0.90):F0} | {P(0.99):F0} | {sorted[^1]:F0} | {statuses.Count(s => s == 201)} | {string.Join(", ", statuses.Where(s => s != 201).GroupBy(s => s).Select(g => $"{g.Key}×{g.Count()}"))} | {outcome.Count(o => o == "confirmed")} | {outcome.Count(o => o == "waitlisted")} | {overbooked} |"));
+    Console.WriteLine();
+    Console.WriteLine(string.Create(inv, $"Per session (confirmed/waitlisted): {string.Join(" ", rows.Select(r => $"{r.Confirmed}/{r.Waitlisted}"))}"));
+    foreach (var (status, body) in firstError)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"First response with status {status}: `{body.ReplaceLineEndings(" ")}`");
+    }
+    return overbooked == 0 ? 0 : 1;
+}
+finally
+{
+    foreach (var p in children)
+    {
+        try
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+    await fakeApp.StopAsync();
+}
+
+internal sealed class ActiveParticipants : Participants.ParticipantsBase
+{
+    public override Task<ParticipantReply> GetParticipant(GetParticipantRequest request, ServerCallContext context) =>
+        Task.FromResult(new ParticipantReply { ParticipantId = request.ParticipantId, Kind = "individual", Status = "active", PreferredLanguage = "ar" });
+}

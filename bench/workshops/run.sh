@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# 2,000 concurrent registrations spread over 20 sessions of 50 seats, through the gateway, against the
+# workshops service (Release), real PostgreSQL and RabbitMQ (the test profile's). Writes bench/results/workshops.md.
+#   bash bench/workshops/run.sh [registrations] [sessions] [capacity]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+eval "$(bash deploy/local/infra.sh env test)"
+for p in services/Workshops/Agora.Workshops gateway/Agora.Gateway bench/workshops/Agora.Bench.Workshops; do
+  dotnet build "$p" -c Release -nologo -v q >/dev/null
+done
+dotnet build-server shutdown >/dev/null 2>&1 || true
+args=("${1:-2000}" "${2:-20}" "${3:-50}")
+cmd="bash bench/workshops/run.sh ${args[*]}"
+rc=0
+table=$(dotnet bench/workshops/Agora.Bench.Workshops/bin/Release/net10.0/Agora.Bench.Workshops.dll \
+  "$root/services/Workshops/Agora.Workshops/bin/Release/net10.0" "$root/gateway/Agora.Gateway/bin/Release/net10.0" \
+  "$AGORA_TEST_POSTGRES" "$AGORA_TEST_RABBITMQ" "${args[@]}") || rc=$?
+{
+  echo "# Workshops: concurrent registrations through the gateway"
+  echo
+  echo "Command: \`$cmd\` ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD))."
+  echo
+  echo "Machine: a noisy, shared 2-core Debian box (five engineers building and testing on it at once);"
+  echo "load generator, gateway, workshops service, PostgreSQL and RabbitMQ all on the same cores over loopback."
+  echo "Read the latencies as an upper bound on this box, not as the service's figures on real hardware."
+  echo "Every registration is released at once (a closed burst, not a rate): latency includes queueing"
+  echo "behind the session's row lock and the connection pool. The registry is stood in for (OIDC/JWKS"
+  echo "and gRPC eligibility answering \"active\") by the bench program itself."
+  echo
+  echo "Load average of the box when the run ended (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+  echo "$table"
+} > bench/results/workshops.md.new
+mv bench/results/workshops.md.new bench/results/workshops.md
+cat bench/results/workshops.md
+exit $rc

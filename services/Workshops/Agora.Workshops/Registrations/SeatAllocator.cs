@@ -1,0 +1,116 @@
+using Agora.Contracts.Workshops;
+using Agora.Messaging;
+using Agora.Workshops.Data;
+using Agora.Workshops.Profiles;
+using Agora.Workshops.Programme;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Workshops.Registrations;
+
+/// <summary>
+/// Gives out a session's seats. Every method here runs inside a transaction that holds the
+/// session's row lock (<see cref="LockSessionAsync"/>), so counts cannot change underneath it and
+/// capacity is never exceeded, whatever the concurrency.
+/// </summary>
+public static class SeatAllocator
+{
+    /// <summary>Locks the session row (<c>SELECT … FOR UPDATE</c>) until the transaction ends; loads its reservations.</summary>
+    public static async Task<Session?> LockSessionAsync(WorkshopsDbContext db, Guid sessionId, CancellationToken ct)
+    {
+        var session = await db.Sessions.FromSql($"SELECT * FROM sessions WHERE id = {sessionId} FOR UPDATE").SingleOrDefaultAsync(ct);
+        if (session is not null)
+        {
+            await db.Entry(session).Collection(s => s.Reservations).LoadAsync(ct);
+        }
+        return session;
+    }
+
+    /// <summary>Confirmed seats per pool ("" = general) and the waitlist's length, in one query.</summary>
+    public static async Task<(Dictionary<string, int> Seats, int Waitlisted)> CountAsync(WorkshopsDbContext db, Guid sessionId, CancellationToken ct)
+    {
+        var rows = await db.Registrations.Where(r => r.SessionId == sessionId && r.Status != RegistrationStatus.Cancelled)
+            .GroupBy(r => new { r.Status, Pool = r.SeatPool ?? "" })
+            .Select(g => new { g.Key.Status, g.Key.Pool, Count = g.Count() })
+            .ToListAsync(ct);
+        return (rows.Where(r => r.Status == RegistrationStatus.Confirmed).ToDictionary(r => r.Pool, r => r.Count),
+            rows.Where(r => r.Status == RegistrationStatus.Waitlisted).Sum(r => r.Count));
+    }
+
+    /// <summary>Confirmed seats per pool ("" = general).</summary>
+    public static async Task<Dictionary<string, int>> CountSeatsAsync(WorkshopsDbContext db, Guid sessionId, CancellationToken ct) =>
+        await db.Registrations.Where(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Confirmed)
+            .GroupBy(r => r.SeatPool ?? "")
+            .Select(g => new { Pool = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Pool, x => x.Count, ct);
+
+    /// <summary>
+    /// The seat a participant would get now: a reserved pool they belong to with room left, else a
+    /// general seat, else none (waitlist). Returns (true, pool) with pool null for a general seat.
+    /// </summary>
+    public static (bool HasSeat, string? Pool) Choose(Session session, IReadOnlyList<SeatReservation> reservations, IReadOnlyDictionary<string, int> seats,
+        ParticipantProfile? profile)
+    {
+        var total = seats.Values.Sum();
+        if (session.ReservationsReleasedAt is not null || reservations.Count == 0)
+        {
+            return total < session.Capacity ? (true, null) : (false, null);
+        }
+        foreach (var r in reservations.OrderBy(r => r.Constituency, StringComparer.Ordinal))
+        {
+            if (seats.GetValueOrDefault(r.Constituency) < r.Seats && Constituencies.Matches(r.Constituency, profile))
+            {
+                return (true, r.Constituency);
+            }
+        }
+        var general = session.Capacity - reservations.Sum(r => r.Seats);
+        return seats.GetValueOrDefault("") < general ? (true, null) : (false, null);
+    }
+
+    /// <summary>Whether any seat at all is free (in a pool or in general).</summary>
+    private static bool AnyFree(Session session, IReadOnlyDictionary<string, int> seats)
+    {
+        if (session.ReservationsReleasedAt is not null || session.Reservations.Count == 0)
+        {
+            return seats.Values.Sum() < session.Capacity;
+        }
+        return session.Reservations.Any(r => seats.GetValueOrDefault(r.Constituency) < r.Seats)
+            || seats.GetValueOrDefault("") < session.Capacity - session.Reservations.Sum(r => r.Seats);
+    }
+
+    /// <summary>
+    /// Moves waitlisted registrations, in arrival order, into the seats now free (each one only into a
+    /// seat it may take) and queues <see cref="WaitlistPromoted"/> for each. The caller saves.
+    /// </summary>
+    public static async Task<List<Registration>> PromoteAsync(WorkshopsDbContext db, Session session, DateTimeOffset now, CancellationToken ct)
+    {
+        var seats = await CountSeatsAsync(db, session.Id, ct);
+        var promoted = new List<Registration>();
+        if (!AnyFree(session, seats))
+        {
+            return promoted;
+        }
+        var waitlist = await db.Registrations.Where(r => r.SessionId == session.Id && r.Status == RegistrationStatus.Waitlisted)
+            .OrderBy(r => r.Sequence).ToListAsync(ct);
+        var ids = waitlist.Select(r => r.ParticipantId).ToList();
+        var profiles = await db.Profiles.AsNoTracking().Where(p => ids.Contains(p.ParticipantId)).ToDictionaryAsync(p => p.ParticipantId, ct);
+        foreach (var r in waitlist)
+        {
+            if (!AnyFree(session, seats))
+            {
+                break;
+            }
+            var (hasSeat, pool) = Choose(session, session.Reservations, seats, profiles.GetValueOrDefault(r.ParticipantId));
+            if (!hasSeat)
+            {
+                continue;
+            }
+            r.Status = RegistrationStatus.Confirmed;
+            r.SeatPool = pool;
+            r.ConfirmedAt = now;
+            seats[pool ?? ""] = seats.GetValueOrDefault(pool ?? "") + 1;
+            promoted.Add(r);
+            db.AddEvent(new WaitlistPromoted(r.Id, session.Id, session.WorkshopId, r.ParticipantId, session.StartsAt, now), now);
+        }
+        return promoted;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Workshops.Tests.CheckIn;
+
+public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<WorkshopsFactory>
+{
+    private readonly Arrange arrange = new(factory);
+
+    [Fact]
+    public async Task A_confirmed_code_checks_in_once_and_counts_attendance_and_no_shows()
+    {
+        var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 3);
+        var people = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
+        var regs = new List<JsonElement>();
+        foreach (var p in people)
+        {
+            regs.Add(await arrange.RegisterAsync(session, p));
+        }
+        var code = regs[0].GetProperty("checkInCode").GetString()!;
+        var qr = regs[0].GetProperty("qr").GetString()!;
+        Assert.Matches("^[A-Z2-7]{26}$", code);
+        Assert.Equal($"agora:checkin:{session}:{code}", qr);
+
+        var scan = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/check-ins", new { code = qr });
+        Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
+        Assert.Equal(people[0], (await scan.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("participantId").GetGuid());
+        var lowerCase = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/check-ins", new { code = regs[1].GetProperty("checkInCode").GetString()!.ToLowerInvariant() });
+        Assert.Equal(HttpStatusCode.OK, lowerCase.StatusCode);
+
+        var reused = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/check-ins", new { code });
+        Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
+        Assert.EndsWith("/already-checked-in", (await reused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+
+        var summary = await arrange.Facilitator.GetFromJsonAsync<JsonElement>($"/api/workshops/sessions/{session}/attendance");
+        Assert.Equal(3, summary.GetProperty("confirmed").GetInt32());
+        Assert.Equal(2, summary.GetProperty("attended").GetInt32());
+        Assert.Equal(1, summary.GetProperty("noShows").GetInt32());
+
+        await using var scope = factory.Scope(out var db);
+        var checkedIn = await db.Registrations.Where(r => r.SessionId == session && r.CheckedInAt != null).Select(r => r.ParticipantId).ToListAsync();
+        Assert.Equal(new[] { people[0], people[1] }.Order(), checkedIn.Order());
+    }
+
+    [Fact]
+    public async Task Unknown_other_sessions_and_waitlisted_codes_are_refused()
+    {
+        var workshop = await arrange.WorkshopAsync("open");
+        var session = await arrange.SessionAsync(workshop, capacity: 1);
+        var other = await arrange.SessionAsync(workshop, capacity: 5);
+        var elsewhere = await arrange.RegisterAsync(other, Guid.NewGuid());
+        await arrange.RegisterAsync(session, Guid.NewGuid());
+        var waitlisted = await arrange.RegisterAsync(session, Guid.NewGuid());
+        string waitlistedCode;
+        await using (factory.Scope(out var db))
+        {
+            waitlistedCode = (await db.Registrations.SingleAsync(r => r.Id == waitlisted.GetProperty("id").GetGuid())).CheckInCode;
+        }
+        var url = $"/api/workshops/sessions/{session}/check-ins";
+
+        var unknown = await arrange.Facilitator.PostAsJsonAsync(url, new { code = "AAAAAAAAAAAAAAAAAAAAAAAAAA" });
+        var wrongSession = await arrange.Facilitator.PostAsJsonAsync(url, new { code = elsewhere.GetProperty("checkInCode").GetString() });
+        var notConfirmed = await arrange.Facilitator.PostAsJsonAsync(url, new { code = waitlistedCode });
+        var empty = await arrange.Facilitator.PostAsJsonAsync(url, new { code = "  " });
+        var notTheirs = await factory.ClientFor(Guid.NewGuid(), Roles.Facilitator).PostAsJsonAsync(url, new { code = elsewhere.GetProperty("checkInCode").GetString() });
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongSession.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, notConfirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, notTheirs.StatusCode);
+        await using var scope = factory.Scope(out var check);
+        Assert.False(await check.Registrations.AnyAsync(r => (r.SessionId == session || r.SessionId == other) && r.CheckedInAt != null));
+    }
+
+    [Fact]
+    public async Task Simultaneous_scans_of_one_code_record_it_once()
+    {
+        var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 5);
+        var code = (await arrange.RegisterAsync(session, Guid.NewGuid())).GetProperty("checkInCode").GetString();
+
+        var scans = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/check-ins", new { code })));
+
+        Assert.Equal(1, scans.Count(s => s.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(9, scans.Count(s => s.StatusCode == HttpStatusCode.Conflict));
+    }
+
+    [Fact]
+    public async Task An_attendee_gets_an_attendance_record_of_the_sessions_they_attended()
+    {
+        var workshop = await arrange.WorkshopAsync("open");
+        var attended = await arrange.SessionAsync(workshop, capacity: 5, days: 20);
+        var missed = await arrange.SessionAsync(workshop, capacity: 5, days: 21);
+        var me = Guid.NewGuid();
+        var code = (await arrange.RegisterAsync(attended, me)).GetProperty("checkInCode").GetString();
+        await arrange.RegisterAsync(missed, me);
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{attended}/check-ins", new { code })).StatusCode);
+
+        var record = await Arrange.Participant(factory, me).GetFromJsonAsync<JsonElement>("/api/workshops/me/attendance");
+
+        Assert.Equal(me, record.GetProperty("participantId").GetGuid());
+        var s = Assert.Single(record.GetProperty("sessions").EnumerateArray());
+        Assert.Equal(attended, s.GetProperty("sessionId").GetGuid());
+        Assert.Equal("Justice sociale", s.GetProperty("title").GetProperty("fr").GetString());
+        var someoneElse = await Arrange.Participant(factory, Guid.NewGuid()).GetFromJsonAsync<JsonElement>("/api/workshops/me/attendance");
+        Assert.Empty(someoneElse.GetProperty("sessions").EnumerateArray());
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Agora.Contracts.Registry;
+using Agora.Messaging;
+using Agora.Testing;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.Workshops.Tests.Messaging;
+
+/// <summary>The registry's events arrive over the real broker and are applied once.</summary>
+public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<WorkshopsFactory>
+{
+    private readonly Arrange arrange = new(factory);
+
+    [Fact]
+    public async Task Profile_changes_feed_the_local_read_model_and_an_older_one_never_overwrites()
+    {
+        var id = Guid.NewGuid();
+        var bus = factory.Services.GetRequiredService<IBus>();
+        var now = DateTimeOffset.UtcNow;
+        await bus.Publish(new ParticipantProfileChanged(id, "movement", "ar", ["water"], new ConstituencyAttributes("Sidi Bouzid", "female", "18-24", "student"), now));
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Profiles.AnyAsync(p => p.ParticipantId == id);
+        }, because: "the profile event is consumed");
+        var observer = new ConsumedCounter();
+        using var handle = bus.ConnectConsumeObserver(observer);
+        await bus.Publish(new ParticipantProfileChanged(id, "movement", "ar", [], new ConstituencyAttributes("gafsa", null, "25-34", null), now.AddMinutes(-5)));
+        await Eventually.UntilAsync(() => observer.Count<ParticipantProfileChanged>() == 1);
+
+        await using var check = factory.Scope(out var db);
+        var p = await db.Profiles.SingleAsync(p => p.ParticipantId == id);
+        Assert.Equal("sidi bouzid", p.Governorate);
+        Assert.Equal("18-24", p.AgeBand);
+        Assert.Equal("female", p.Gender);
+        Assert.Equal("student", p.Occupation);
+    }
+
+    [Fact]
+    public async Task Erasure_anonymizes_what_the_service_holds_once_even_when_redelivered()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var session = await arrange.SessionAsync(workshop, capacity: 5);
+        var erased = Guid.NewGuid();
+        var bus = factory.Services.GetRequiredService<IBus>();
+        await using (factory.Scope(out var db))
+        {
+            db.Profiles.Add(new Profiles.ParticipantProfile { ParticipantId = erased, Kind = "individual", AgeBand = "18-24", ChangedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        var registration = await arrange.RegisterAsync(session, erased);
+        var client = Arrange.Participant(factory, erased);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/posts", new { body = "رأيي الشخصي" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/contributions", new { type = "value", language = "ar", text = "الكرامة" })).StatusCode);
+        var observer = new ConsumedCounter();
+        using var handle = bus.ConnectConsumeObserver(observer);
+        var messageId = NewId.NextGuid();
+
+        await bus.Publish(new ParticipantErased(erased, DateTimeOffset.UtcNow), c => c.MessageId = messageId);
+        await Eventually.UntilAsync(() => observer.Count<ParticipantErased>() == 1, because: "the erasure is consumed");
+
+        await using (factory.Scope(out var db))
+        {
+            Assert.False(await db.Profiles.AnyAsync(p => p.ParticipantId == erased));
+            Assert.False(await db.Registrations.AnyAsync(r => r.ParticipantId == erased));
+            var kept = await db.Registrations.SingleAsync(r => r.Id == registration.GetProperty("id").GetGuid());
+            Assert.Equal("confirmed", kept.Status); // the seat still counts; it is no one's now
+            Assert.NotEqual(registration.GetProperty("checkInCode").GetString(), kept.CheckInCode);
+            var post = await db.Posts.SingleAsync(p => p.WorkshopId == workshop);
+            Assert.Null(post.AuthorId);
+            Assert.Equal("", post.Body);
+            Assert.True(post.Erased);
+            Assert.False(await db.Contributions.AnyAsync(c => c.WorkshopId == workshop));
+        }
+
+        // The same person registers again (say, a new account with the same id in a test), then the erasure is redelivered: the inbox absorbs it.
+        var again = await arrange.RegisterAsync(session, erased);
+        await bus.Publish(new ParticipantErased(erased, DateTimeOffset.UtcNow), c => c.MessageId = messageId);
+        await Eventually.UntilAsync(() => observer.Count<ParticipantErased>() == 2, because: "the redelivery is consumed");
+
+        await using var check = factory.Scope(out var after);
+        Assert.Equal(erased, (await after.Registrations.SingleAsync(r => r.Id == again.GetProperty("id").GetGuid())).ParticipantId);
+        Assert.Equal(1, await after.Set<ConsumedMessage>().CountAsync(m => m.MessageId == messageId));
+    }
+
+    private sealed class ConsumedCounter : IConsumeObserver
+    {
+        private readonly ConcurrentDictionary<Type, int> counts = new();
+
+        public int Count<T>() => counts.GetValueOrDefault(typeof(T));
+
+        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+        {
+            counts.AddOrUpdate(typeof(T), 1, (_, n) => n + 1);
+            return Task.CompletedTask;
+        }
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agora.ServiceDefaults;
+
+namespace Agora.Workshops.Tests.OpenSpace;
+
+public sealed class OpenSpaceTests(WorkshopsFactory factory) : IClassFixture<WorkshopsFactory>
+{
+    private readonly Arrange arrange = new(factory);
+
+    [Fact]
+    public async Task Registrants_discuss_others_report_facilitators_hide_and_restore_keeping_history()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var session = await arrange.SessionAsync(workshop, capacity: 10);
+        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        await arrange.RegisterAsync(session, alice);
+        await arrange.RegisterAsync(session, bob);
+        var url = $"/api/workshops/workshops/{workshop}/posts";
+
+        var post = await Arrange.Participant(factory, alice).PostAsJsonAsync(url, new { body = "نواصلو النقاش على الماء", language = "ar" });
+        Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+        var postId = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var reply = await Arrange.Participant(factory, bob).PostAsJsonAsync(url, new { body = "D'accord, et l'agriculture ?", parentId = postId });
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+
+        var outsider = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await Arrange.Participant(factory, outsider).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Arrange.Participant(factory, outsider).PostAsJsonAsync(url, new { body = "spam" })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Arrange.Participant(factory, outsider).PostAsJsonAsync($"/api/workshops/posts/{postId}/report", new { reason = "hors sujet" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Arrange.Participant(factory, bob).PostAsJsonAsync($"/api/workshops/posts/{postId}/report", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Arrange.Participant(factory, bob).PostAsJsonAsync($"/api/workshops/posts/{postId}/report", new { })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Arrange.Participant(factory, bob).PostAsJsonAsync($"/api/workshops/posts/{postId}/hide", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.ClientFor(Guid.NewGuid(), Roles.Facilitator).PostAsJsonAsync($"/api/workshops/posts/{postId}/hide", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/posts/{postId}/hide", new { reason = "signalé deux fois" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/posts/{postId}/hide", new { })).StatusCode);
+
+        var asBob = await Arrange.Participant(factory, bob).GetFromJsonAsync<JsonElement>(url);
+        var hidden = asBob.EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == postId);
+        Assert.True(hidden.GetProperty("hidden").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("body").ValueKind);
+        Assert.Equal(postId, asBob.EnumerateArray().Single(p => p.GetProperty("id").GetGuid() != postId).GetProperty("parentId").GetGuid());
+        var asFacilitator = await arrange.Facilitator.GetFromJsonAsync<JsonElement>(url);
+        var kept = asFacilitator.EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == postId);
+        Assert.Equal("نواصلو النقاش على الماء", kept.GetProperty("body").GetString());
+        Assert.Equal(2, kept.GetProperty("reportCount").GetInt32());
+
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/posts/{postId}/restore", new { })).StatusCode);
+        var restored = (await Arrange.Participant(factory, bob).GetFromJsonAsync<JsonElement>(url)).EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == postId);
+        Assert.Equal("نواصلو النقاش على الماء", restored.GetProperty("body").GetString());
+        var history = await arrange.Facilitator.GetFromJsonAsync<JsonElement>($"/api/workshops/posts/{postId}/history");
+        Assert.Equal(["reported", "reported", "hidden", "restored"], history.EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+    }
+
+    [Fact]
+    public async Task Empty_or_oversized_posts_and_replies_to_other_threads_get_400()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var other = await arrange.WorkshopAsync("in_progress");
+        var foreign = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/workshops/{other}/posts", new { body = "ailleurs" });
+        var foreignId = (await foreign.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var url = $"/api/workshops/workshops/{workshop}/posts";
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "   " })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = new string('x', 4001) })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "ok", parentId = foreignId })).StatusCode);
+        Assert.Empty((await arrange.Facilitator.GetFromJsonAsync<JsonElement>(url)).EnumerateArray());
+    }
+}
