@@ -31,6 +31,7 @@ public static class NotificationsModule
             bus.AddConsumer<ParticipantProfileChangedConsumer>();
             bus.AddConsumer<ParticipantErasedConsumer>();
             bus.AddConsumer<ParticipantVettingDecidedConsumer>();
+            bus.AddConsumer<OneTimeCodeIssuedConsumer>();
             bus.AddConsumer<SessionRegistrationConfirmedConsumer>();
             bus.AddConsumer<WaitlistPromotedConsumer>();
             bus.AddConsumer<WorkshopSessionCancelledConsumer>();

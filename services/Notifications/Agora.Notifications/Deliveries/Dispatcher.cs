@@ -16,8 +16,12 @@ public sealed class Dispatcher(NotificationsDbContext db, TemplateCatalogue cata
 {
     private const int Chunk = 1000;
 
+    /// <param name="onlyChannels">
+    /// Urgent, personal messages (one-time codes) name their channels: preferences, quiet hours and
+    /// digests do not hold them back.
+    /// </param>
     public async Task<int> DispatchAsync(Guid eventId, string templateKey, IReadOnlyDictionary<string, string> parameters,
-        IEnumerable<Guid> recipients, CancellationToken ct)
+        IEnumerable<Guid> recipients, CancellationToken ct, IReadOnlyList<string>? onlyChannels = null)
     {
         var now = time.GetUtcNow();
         var ids = recipients.Distinct().ToList();
@@ -48,7 +52,7 @@ public sealed class Dispatcher(NotificationsDbContext db, TemplateCatalogue cata
                 }
                 preferences.TryGetValue(participantId, out var preference);
                 participants.TryGetValue(participantId, out var participant);
-                var channels = known ? NotificationPreferences.ChannelsFor(preference, template.Category) : [ChannelNames.InApp];
+                var channels = !known ? [ChannelNames.InApp] : onlyChannels ?? NotificationPreferences.ChannelsFor(preference, template.Category);
                 foreach (var channel in channels)
                 {
                     if (!existing.Add((participantId, channel)))
@@ -76,6 +80,10 @@ public sealed class Dispatcher(NotificationsDbContext db, TemplateCatalogue cata
                     {
                         StoreInApp(delivery, preference, participant?.Language, now);
                         notified.Add(participantId);
+                    }
+                    else if (onlyChannels is not null)
+                    {
+                        delivery.NextAttemptAt = now;
                     }
                     else if (preference is { Digest: true })
                     {

@@ -22,6 +22,14 @@ public static class Catalogue
 
     public static TemplateCatalogue Default { get; } = new(
     [
+        T("code.sign-in", Categories.Account,
+            ("رمز الدخول إلى الأغورا", "رمز الدخول الخاص بكم: {code}. صالح لبضع دقائق. لا تشاركوه مع أيّ شخص."),
+            ("Votre code de connexion à l'Agora", "Votre code de connexion : {code}. Il est valable quelques minutes. Ne le communiquez à personne."),
+            ("Your Agora sign-in code", "Your sign-in code: {code}. It is valid for a few minutes. Do not share it with anyone.")),
+        T("code.verify-email", Categories.Account,
+            ("تأكيد بريدكم الإلكتروني", "رمز تأكيد بريدكم الإلكتروني: {code}. أدخلوه في الأغورا لتأكيد تسجيلكم."),
+            ("Confirmez votre adresse e-mail", "Votre code de confirmation : {code}. Saisissez-le sur l'Agora pour confirmer votre inscription."),
+            ("Confirm your email address", "Your confirmation code: {code}. Enter it on the Agora to confirm your registration.")),
         T("welcome", Categories.Account,
             ("مرحبًا بكم في الأغورا", "شكرًا لتسجيلكم في المؤتمر الوطني للحركات الاجتماعية والمواطنين. سيُراجَع تسجيلكم قريبًا."),
             ("Bienvenue à l'Agora", "Merci de votre inscription à la conférence nationale des mouvements sociaux et des citoyens. Votre inscription sera examinée prochainement."),
