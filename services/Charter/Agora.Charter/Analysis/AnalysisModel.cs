@@ -48,7 +48,7 @@ public sealed record AnalysisOptions
     public double FragileEigenRatio { get; init; } = 0.8;
 
     /// <summary>The map is flagged fragile when the best k beats the runner-up's silhouette by less than this.</summary>
-    public double FragileSilhouetteGap { get; init; } = 0.02;
+    public double FragileSilhouetteGap { get; init; } = 0.05;
 }
 
 /// <summary>Agree / disagree / pass counts; Seen is their sum.</summary>

@@ -71,8 +71,7 @@ public static class SparsePca
         var work = new double[m];
         for (var c = 0; c < count; c++)
         {
-            var v = new double[m];
-            Array.Fill(v, 1.0); // Pol.is's default start vector
+            var v = StartVector(m, c);
             var lastEigen = 0.0;
             var eigenvalue = 0.0;
             for (var iter = iterations; ; iter--)
@@ -105,6 +104,28 @@ public static class SparsePca
         }
 
         return new PcaResult(comps, eigen);
+    }
+
+    /// <summary>
+    /// Pol.is starts a fresh PCA from a random vector in [0, 1)ᵐ (a vector of ones can be orthogonal to a
+    /// component of symmetric data); here the "random" values come from a fixed SplitMix64 sequence, so
+    /// the result is deterministic.
+    /// </summary>
+    private static double[] StartVector(int m, int component)
+    {
+        var v = new double[m];
+        var state = 0x9E3779B97F4A7C15UL * (ulong)(component + 1);
+        for (var j = 0; j < m; j++)
+        {
+            state += 0x9E3779B97F4A7C15UL;
+            var z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            v[j] = (z >> 11) * (1.0 / (1UL << 53));
+        }
+
+        return v;
     }
 
     private static void Deflate(double[] source, List<double[]> comps, double[] target)
