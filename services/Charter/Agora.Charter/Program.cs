@@ -7,6 +7,12 @@ using Agora.ServiceDefaults;
 // `analyze <dir>`: print the analysis of a Pol.is export as JSON, with no infrastructure.
 if (args.Length > 0 && args[0] == "analyze")
 {
+    // `dotnet run --project` runs in the project's folder: read a relative <dir> from where the command was typed.
+    if (args.Length == 2 && !Path.IsPathRooted(args[1]) && !Directory.Exists(args[1])
+        && Environment.GetEnvironmentVariable("PWD") is { Length: > 0 } invokedFrom)
+    {
+        args = ["analyze", Path.Combine(invokedFrom, args[1])];
+    }
     return PolisCli.Run(args, Console.Out, Console.Error);
 }
 
