@@ -77,6 +77,7 @@ public sealed class PolisImportTests(CharterFactory factory) : IClassFixture<Cha
     [InlineData("votes.csv", "timestamp,datetime,comment-id,voter-id\n1,x,0,0\n", "votes.csv", 1L, "vote")]
     [InlineData("votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,0,1,maybe\n", "votes.csv", 3L, "vote")]
     [InlineData("votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,9999,1,1\n", "votes.csv", 3L, "comment-id")]
+    [InlineData("participants-votes.csv", "participant,group-id\n0,0\n7,1\n", "participants-votes.csv", 3L, "participant")]
     [InlineData("comments.csv", "timestamp,datetime,comment-id,author-id,agrees,disagrees,comment-body\n1,x,0,0,1,0,hello\n", "comments.csv", 1L, "moderated")]
     public async Task A_malformed_export_is_a_400_naming_file_and_line_and_nothing_is_written(string file, string text, string badFile, long line, string column)
     {

@@ -68,11 +68,7 @@ public static class PolisImportApi
             {
                 export = PolisExport.Load(dir.FullName);
                 bodies = CommentBodies(Path.Combine(dir.FullName, "comments.csv"));
-                var known = export.Votes.ParticipantKeys.ToHashSet(StringComparer.Ordinal);
-                if (export.PolisGroups.Keys.FirstOrDefault(k => !known.Contains(k)) is { } stranger)
-                {
-                    throw new PolisFormatException("participants-votes.csv", 0, "participant", $"participant '{stranger}' has no vote in votes.csv");
-                }
+                CheckParticipants(Path.Combine(dir.FullName, "participants-votes.csv"), export.Votes.ParticipantKeys);
             }
             catch (PolisFormatException e)
             {
@@ -131,6 +127,26 @@ public static class PolisImportApi
         finally
         {
             dir.Delete(true);
+        }
+    }
+
+    /// <summary>Every participant of participants-votes.csv must have voted in votes.csv (unknown ids are an error, with their line).</summary>
+    private static void CheckParticipants(string path, IReadOnlyList<string> voters)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        var known = voters.ToHashSet(StringComparer.Ordinal);
+        using var csv = CsvFile.Open(path);
+        var participant = csv.Require("participant");
+        while (csv.Read())
+        {
+            var id = csv.Id(participant);
+            if (!known.Contains(id))
+            {
+                throw csv.Error(participant, $"participant '{id}' has no vote in votes.csv");
+            }
         }
     }
 
