@@ -62,9 +62,13 @@ await using (var scope = factory.Scope(out var db))
 {
     before = await db.Votes.LongCountAsync();
 }
+using var self = Process.GetCurrentProcess();
+var cpuBefore = self.TotalProcessorTime;
 var started = Stopwatch.StartNew();
 var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => Worker(1000 + i, DateTime.UtcNow.AddSeconds(seconds), true)));
 var elapsed = started.Elapsed.TotalSeconds;
+self.Refresh();
+var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
 var all = results.SelectMany(r => r).Order().ToArray();
 long stored;
 await using (var scope = factory.Scope(out var db))
@@ -73,4 +77,4 @@ await using (var scope = factory.Scope(out var db))
 }
 double P(double q) => all[Math.Min(all.Length - 1, (int)(q * all.Length))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{concurrency} concurrent clients, {seconds} s: {all.Length:N0} votes acknowledged, {stored:N0} stored, {all.Length / elapsed:F0} votes/s; latency p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {all[^1]:F1} ms"));
+    $"{concurrency} concurrent clients, {seconds} s: {all.Length:N0} votes acknowledged, {stored:N0} stored, {all.Length / elapsed:F0} votes/s; latency p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, p99 {P(0.99):F1} ms, max {all[^1]:F1} ms; service+client CPU {cpuMs / all.Length:F2} ms per vote (PostgreSQL's own CPU not included)"));
