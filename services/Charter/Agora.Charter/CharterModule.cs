@@ -1,5 +1,16 @@
-using Agora.Messaging;
+using System.Text.Json.Serialization;
+using Agora.Charter.Adoption;
+using Agora.Charter.Charters;
+using Agora.Charter.Consensus;
+using Agora.Charter.Constituencies;
 using Agora.Charter.Data;
+using Agora.Charter.Import;
+using Agora.Charter.Plan;
+using Agora.Charter.Statements;
+using Agora.Charter.Votes;
+using Agora.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Agora.Charter;
 
@@ -8,12 +19,40 @@ public static class CharterModule
     public static IHostApplicationBuilder AddCharter(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<CharterDbContext>("charterdb");
-        builder.AddAgoraMessaging<CharterDbContext>("charter");
+        // Work-around for the spine: AddServiceDatabase turns on Npgsql's retrying execution strategy, which refuses the
+        // user-initiated transaction of Agora.Messaging's OutboxRelay (InvalidOperationException on every batch: nothing
+        // is ever published). Until the relay runs its batch inside CreateExecutionStrategy(), this service uses the
+        // non-retrying strategy (the inbox already runs through CreateExecutionStrategy(), so it works with both).
+        builder.Services.ConfigureDbContext<CharterDbContext>(o => o.UseNpgsql(npgsql => npgsql.ExecutionStrategy(d => new NonRetryingExecutionStrategy(d))));
+        builder.AddAgoraMessaging<CharterDbContext>("charter", bus =>
+        {
+            bus.AddConsumer<ContributionValidatedConsumer>();
+            bus.AddConsumer<ParticipantProfileChangedConsumer>();
+            bus.AddConsumer<ParticipantErasedConsumer>();
+        });
         builder.Services.AddGrpc();
+        builder.Services.Configure<CommonMinimumOptions>(builder.Configuration.GetSection("Charter:CommonMinimum"));
+        builder.Services.Configure<AnalysisScheduleOptions>(builder.Configuration.GetSection("Charter:Analysis"));
+        builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Charter:Plan"));
+        builder.Services.AddSingleton<AnalysisWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AnalysisWorker>());
+        builder.Services.AddSingleton<DeadlineWatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadlineWatcher>());
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
         return builder;
     }
 
-    public static WebApplication MapCharter(this WebApplication app) => app;
+    public static WebApplication MapCharter(this WebApplication app)
+    {
+        app.MapStatementsApi();
+        app.MapVotesApi();
+        app.MapConsensusApi();
+        app.MapPolisImportApi();
+        app.MapChartersApi();
+        app.MapBallotsApi();
+        app.MapPlanApi();
+        return app;
+    }
 }
 
 /// <summary>Marks this service's assembly for <c>WebApplicationFactory</c> in tests.</summary>

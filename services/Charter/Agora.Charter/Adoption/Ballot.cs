@@ -1,0 +1,80 @@
+namespace Agora.Charter.Adoption;
+
+public enum BallotStatus
+{
+    Open,
+    Closed,
+}
+
+/// <summary>A ballot on a final charter version: consent or objection within a window, with quorum and majority.</summary>
+public sealed class Ballot
+{
+    public Guid Id { get; set; }
+
+    public Guid CharterId { get; set; }
+
+    public int VersionNumber { get; set; }
+
+    public DateTimeOffset OpensAt { get; set; }
+
+    public DateTimeOffset ClosesAt { get; set; }
+
+    /// <summary>Ballots that must be cast for the result to count.</summary>
+    public int Quorum { get; set; }
+
+    /// <summary>Share of consents among ballots cast needed (e.g. 0.5 exclusive means > half; this is "at least").</summary>
+    public double Majority { get; set; }
+
+    /// <summary>Count per college: the majority must hold in every college that voted.</summary>
+    public bool ByCollege { get; set; }
+
+    public BallotStatus Status { get; set; }
+
+    public bool? Adopted { get; set; }
+
+    /// <summary>Participants known to the charter service when the ballot closed (turnout denominator).</summary>
+    public int? Electorate { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public bool IsOpenAt(DateTimeOffset now) => Status == BallotStatus.Open && now >= OpensAt && now < ClosesAt;
+}
+
+/// <summary>One participant's ballot (one per participant and ballot).</summary>
+public sealed class BallotCast
+{
+    public Guid Id { get; set; }
+
+    public Guid BallotId { get; set; }
+
+    public Guid ParticipantId { get; set; }
+
+    /// <summary>true: consent; false: objection.</summary>
+    public bool Consent { get; set; }
+
+    /// <summary>collective | individual, from the participant's kind when cast.</summary>
+    public required string College { get; set; }
+
+    public DateTimeOffset CastAt { get; set; }
+}
+
+public sealed record CollegeResult(string College, int Consents, int Objections, double ConsentShare, bool MajorityReached);
+
+public sealed record BallotTally(int Cast, int Consents, int Objections, double ConsentShare, bool QuorumReached,
+    IReadOnlyList<CollegeResult> Colleges, bool Adopted)
+{
+    public static BallotTally Of(Ballot ballot, IReadOnlyList<(bool Consent, string College)> casts)
+    {
+        var consents = casts.Count(c => c.Consent);
+        var share = casts.Count == 0 ? 0 : (double)consents / casts.Count;
+        var colleges = casts.GroupBy(c => c.College).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var yes = g.Count(c => c.Consent);
+            var s = (double)yes / g.Count();
+            return new CollegeResult(g.Key, yes, g.Count() - yes, s, s >= ballot.Majority);
+        }).ToList();
+        var quorum = casts.Count >= ballot.Quorum && casts.Count > 0;
+        var adopted = quorum && (ballot.ByCollege ? colleges.TrueForAll(c => c.MajorityReached) : share >= ballot.Majority);
+        return new BallotTally(casts.Count, consents, casts.Count - consents, share, quorum, colleges, adopted);
+    }
+}

@@ -1,0 +1,331 @@
+using System.Security.Claims;
+using Agora.Charter.Consensus;
+using Agora.Charter.Data;
+using Agora.Charter.Statements;
+using Agora.Contracts.Charter;
+using Agora.Messaging;
+using Agora.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Charter.Charters;
+
+public static class ChartersApi
+{
+    public static IEndpointRouteBuilder MapChartersApi(this IEndpointRouteBuilder endpoints)
+    {
+        var charters = endpoints.MapGroup("/api/charter/charters");
+        charters.MapPost("/", Draft).RequireAuthorization(Policies.Steering);
+        charters.MapGet("/{id:guid}", GetCurrent).RequireAuthorization(Policies.Participant);
+        charters.MapGet("/{id:guid}/versions/{number:int}", GetVersion).RequireAuthorization(Policies.Participant);
+        charters.MapPost("/{id:guid}/versions/{number:int}/finalize", MakeFinal).RequireAuthorization(Policies.Steering);
+        charters.MapGet("/{id:guid}/articles/{articleId:guid}/trace", Trace).RequireAuthorization(Policies.Participant);
+        charters.MapPost("/{id:guid}/versions/{number:int}/amendments", Propose).RequireAuthorization(Policies.Participant);
+
+        var amendments = endpoints.MapGroup("/api/charter/amendments");
+        amendments.MapGet("/{id:guid}", GetAmendment).RequireAuthorization(Policies.Participant);
+        amendments.MapPut("/{id:guid}", Revise).RequireAuthorization(Policies.Participant);
+        amendments.MapPost("/{id:guid}/accept", AcceptAmendment).RequireAuthorization(Policies.Steering);
+        amendments.MapPost("/{id:guid}/reject", RejectAmendment).RequireAuthorization(Policies.Steering);
+        return endpoints;
+    }
+
+    public sealed record DraftCharter(string? Title, Guid? ConversationId);
+
+    public sealed record ArticleView(Guid Id, Guid LineageId, int Number, string Theme, string Text, IReadOnlyList<Guid> StatementIds);
+
+    public sealed record VersionView(Guid CharterId, string Title, int Number, string Status, bool Current, Guid? FromAmendmentId,
+        DateTimeOffset CreatedAt, IReadOnlyList<ArticleView> Articles);
+
+    public sealed record ProposeAmendment(Guid? ArticleId, string? Text, string? Rationale);
+
+    public sealed record ReviseAmendment(string? Text, string? Rationale);
+
+    public sealed record Decision(string? Reason);
+
+    public sealed record AmendmentView(Guid Id, Guid CharterId, int VersionNumber, Guid ArticleId, string ProposedText, string? Rationale,
+        string Status, string? DecisionReason, int? ResultingVersion, IReadOnlyList<string> Diff, DateTimeOffset CreatedAt);
+
+    public sealed record TracedStatement(Guid Id, string Text, IReadOnlyList<Guid> ContributionIds, IReadOnlyList<Guid> WorkshopIds);
+
+    public sealed record TraceView(Guid ArticleId, int Number, string Theme, IReadOnlyList<TracedStatement> Statements,
+        IReadOnlyList<Guid> ContributionIds, IReadOnlyList<Guid> WorkshopIds);
+
+    internal static async Task<Results<Created<VersionView>, ValidationProblem, ProblemHttpResult>> Draft(DraftCharter request,
+        CharterDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var title = request.Title?.Trim() ?? "";
+        if (title.Length is 0 or > 200)
+        {
+            return new FieldErrors().Add("title", "The title is required (at most 200 characters).").ToProblem();
+        }
+        var conversationId = request.ConversationId ?? Conversation.MainId;
+        if (!await db.Conversations.AnyAsync(c => c.Id == conversationId, ct))
+        {
+            return Problems.NotFound("conversation");
+        }
+        var analysis = await AnalysisStore.LatestAsync(db, conversationId, ct);
+        if (analysis is null || analysis.CommonMinimum.Statements.Count == 0)
+        {
+            return Problems.Conflict("no-common-minimum", "There is no common minimum to draft a charter from yet.");
+        }
+        var ids = analysis.CommonMinimum.Statements.ToList();
+        var statements = await db.Statements.AsNoTracking()
+            .Where(s => ids.Contains(s.Id) && s.Status == StatementStatus.Accepted).ToListAsync(ct);
+        if (statements.Count == 0)
+        {
+            return Problems.Conflict("no-common-minimum", "There is no common minimum to draft a charter from yet.");
+        }
+        var now = time.GetUtcNow();
+        var charter = new CharterDocument { Id = Guid.CreateVersion7(now), Title = title, ConversationId = conversationId, CurrentVersion = 1, CreatedAt = now };
+        var version = new CharterVersion { Id = Guid.CreateVersion7(now), CharterId = charter.Id, Number = 1, Status = VersionStatus.Draft, CreatedAt = now };
+        var rank = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        var articles = statements.GroupBy(s => s.Theme).OrderBy(g => g.Key, StringComparer.Ordinal).Select((g, i) =>
+        {
+            var ordered = g.OrderBy(s => rank[s.Id]).ToList();
+            return new Article
+            {
+                Id = Guid.CreateVersion7(now),
+                LineageId = Guid.CreateVersion7(now),
+                VersionId = version.Id,
+                Number = i + 1,
+                Theme = g.Key,
+                Text = string.Join('\n', ordered.Select(s => s.Text)),
+                StatementIds = [.. ordered.Select(s => s.Id)],
+            };
+        }).ToList();
+        db.Charters.Add(charter);
+        db.CharterVersions.Add(version);
+        db.Articles.AddRange(articles);
+        db.AddEvent(new CharterVersionPublished(charter.Id, 1, articles.Count, now), now);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/charter/charters/{charter.Id}/versions/1", View(charter, version, articles));
+    }
+
+    private static VersionView View(CharterDocument c, CharterVersion v, IEnumerable<Article> articles) =>
+        new(c.Id, c.Title, v.Number, v.Status.ToString().ToLowerInvariant(), v.Number == c.CurrentVersion, v.FromAmendmentId, v.CreatedAt,
+            [.. articles.OrderBy(a => a.Number).Select(a => new ArticleView(a.Id, a.LineageId, a.Number, a.Theme, a.Text, a.StatementIds))]);
+
+    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> GetCurrent(Guid id, CharterDbContext db, CancellationToken ct)
+    {
+        var charter = await db.Charters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        return charter is null ? Problems.NotFound("charter") : await GetVersion(id, charter.CurrentVersion, db, ct);
+    }
+
+    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> GetVersion(Guid id, int number, CharterDbContext db, CancellationToken ct)
+    {
+        var charter = await db.Charters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        var version = await db.CharterVersions.AsNoTracking().FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
+        if (charter is null || version is null)
+        {
+            return Problems.NotFound("charter version");
+        }
+        var articles = await db.Articles.AsNoTracking().Where(a => a.VersionId == version.Id).ToListAsync(ct);
+        return TypedResults.Ok(View(charter, version, articles));
+    }
+
+    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> MakeFinal(Guid id, int number, CharterDbContext db, CancellationToken ct)
+    {
+        var charter = await db.Charters.FirstOrDefaultAsync(c => c.Id == id, ct);
+        var version = await db.CharterVersions.FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
+        if (charter is null || version is null)
+        {
+            return Problems.NotFound("charter version");
+        }
+        if (version.Status != VersionStatus.Draft)
+        {
+            return Problems.Conflict("version-not-draft", "Only the current draft can be made final.");
+        }
+        version.Status = VersionStatus.Final;
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(View(charter, version, await db.Articles.AsNoTracking().Where(a => a.VersionId == version.Id).ToListAsync(ct)));
+    }
+
+    internal static async Task<Results<Ok<TraceView>, ProblemHttpResult>> Trace(Guid id, Guid articleId, CharterDbContext db, CancellationToken ct)
+    {
+        var article = await db.Articles.AsNoTracking().FirstOrDefaultAsync(a => a.Id == articleId, ct);
+        if (article is null || !await db.CharterVersions.AnyAsync(v => v.Id == article.VersionId && v.CharterId == id, ct))
+        {
+            return Problems.NotFound("article");
+        }
+        var statements = await db.Statements.AsNoTracking().Where(s => article.StatementIds.Contains(s.Id)).ToListAsync(ct);
+        var traced = statements.ConvertAll(s => new TracedStatement(s.Id, s.Text, s.ContributionIds, s.WorkshopIds));
+        return TypedResults.Ok(new TraceView(article.Id, article.Number, article.Theme, traced,
+            [.. traced.SelectMany(s => s.ContributionIds).Distinct()], [.. traced.SelectMany(s => s.WorkshopIds).Distinct()]));
+    }
+
+    internal static async Task<Results<Created<AmendmentView>, ValidationProblem, ProblemHttpResult>> Propose(Guid id, int number,
+        ProposeAmendment request, ClaimsPrincipal user, CharterDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var text = request.Text?.Trim() ?? "";
+        if (text.Length is 0 or > 5000)
+        {
+            errors.Add("text", "The proposed text is required (at most 5000 characters).");
+        }
+        if (request.ArticleId is null)
+        {
+            errors.Add("articleId", "The article is required.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var charter = await db.Charters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        var version = await db.CharterVersions.AsNoTracking().FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
+        if (charter is null || version is null)
+        {
+            return Problems.NotFound("charter version");
+        }
+        if (version.Status == VersionStatus.Superseded || number != charter.CurrentVersion)
+        {
+            return Problems.Conflict("version-superseded", "This version was superseded; amend the current version.",
+                $"The current version is {charter.CurrentVersion}.");
+        }
+        if (version.Status != VersionStatus.Draft)
+        {
+            return Problems.Conflict("version-closed", "This version is final and no longer open to amendments.");
+        }
+        var article = await db.Articles.AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.ArticleId && a.VersionId == version.Id, ct);
+        if (article is null)
+        {
+            return Problems.NotFound("article");
+        }
+        var now = time.GetUtcNow();
+        var amendment = new Amendment
+        {
+            Id = Guid.CreateVersion7(now),
+            CharterId = id,
+            VersionNumber = number,
+            ArticleId = article.Id,
+            AuthorId = user.ParticipantId() ?? Guid.Empty,
+            ProposedText = text,
+            Rationale = request.Rationale?.Trim(),
+            Status = AmendmentStatus.Pending,
+            CreatedAt = now,
+        };
+        db.Amendments.Add(amendment);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/charter/amendments/{amendment.Id}", AmendmentOf(amendment, article.Text));
+    }
+
+    private static AmendmentView AmendmentOf(Amendment a, string original) => new(a.Id, a.CharterId, a.VersionNumber, a.ArticleId, a.ProposedText,
+        a.Rationale, a.Status.ToString().ToLowerInvariant(), a.DecisionReason, a.ResultingVersion, LineDiff.Compute(original, a.ProposedText), a.CreatedAt);
+
+    internal static async Task<Results<Ok<AmendmentView>, ProblemHttpResult>> GetAmendment(Guid id, CharterDbContext db, CancellationToken ct)
+    {
+        var a = await db.Amendments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (a is null)
+        {
+            return Problems.NotFound("amendment");
+        }
+        var original = await db.Articles.Where(x => x.Id == a.ArticleId).Select(x => x.Text).FirstAsync(ct);
+        return TypedResults.Ok(AmendmentOf(a, original));
+    }
+
+    internal static async Task<Results<Ok<AmendmentView>, ValidationProblem, ProblemHttpResult>> Revise(Guid id, ReviseAmendment request,
+        ClaimsPrincipal user, CharterDbContext db, CancellationToken ct)
+    {
+        var text = request.Text?.Trim() ?? "";
+        if (text.Length is 0 or > 5000)
+        {
+            return new FieldErrors().Add("text", "The proposed text is required (at most 5000 characters).").ToProblem();
+        }
+        var a = await db.Amendments.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (a is null)
+        {
+            return Problems.NotFound("amendment");
+        }
+        if (a.AuthorId != user.ParticipantId())
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Only the author can change an amendment.");
+        }
+        if (a.Status != AmendmentStatus.Pending)
+        {
+            return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+        }
+        a.ProposedText = text;
+        a.Rationale = request.Rationale?.Trim() ?? a.Rationale;
+        await db.SaveChangesAsync(ct);
+        var original = await db.Articles.Where(x => x.Id == a.ArticleId).Select(x => x.Text).FirstAsync(ct);
+        return TypedResults.Ok(AmendmentOf(a, original));
+    }
+
+    /// <summary>Accepting an amendment produces the next version (the old one is superseded) and publishes it.</summary>
+    internal static async Task<Results<Ok<AmendmentView>, ProblemHttpResult>> AcceptAmendment(Guid id, CharterDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var a = await db.Amendments.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (a is null)
+        {
+            return Problems.NotFound("amendment");
+        }
+        if (a.Status != AmendmentStatus.Pending)
+        {
+            return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+        }
+        var charter = await db.Charters.FirstAsync(c => c.Id == a.CharterId, ct);
+        var old = await db.CharterVersions.FirstAsync(v => v.CharterId == a.CharterId && v.Number == a.VersionNumber, ct);
+        if (charter.CurrentVersion != a.VersionNumber || old.Status != VersionStatus.Draft)
+        {
+            return Problems.Conflict("version-superseded", "The amendment is against a version that is no longer the current draft.");
+        }
+        var now = time.GetUtcNow();
+        var next = new CharterVersion
+        {
+            Id = Guid.CreateVersion7(now),
+            CharterId = charter.Id,
+            Number = old.Number + 1,
+            Status = VersionStatus.Draft,
+            FromAmendmentId = a.Id,
+            CreatedAt = now,
+        };
+        var articles = await db.Articles.AsNoTracking().Where(x => x.VersionId == old.Id).ToListAsync(ct);
+        foreach (var art in articles)
+        {
+            db.Articles.Add(new Article
+            {
+                Id = Guid.CreateVersion7(now),
+                VersionId = next.Id,
+                LineageId = art.LineageId,
+                Number = art.Number,
+                Theme = art.Theme,
+                Text = art.Id == a.ArticleId ? a.ProposedText : art.Text,
+                StatementIds = art.StatementIds,
+            });
+        }
+        old.Status = VersionStatus.Superseded;
+        charter.CurrentVersion = next.Number;
+        a.Status = AmendmentStatus.Accepted;
+        a.ResultingVersion = next.Number;
+        a.DecidedAt = now;
+        db.CharterVersions.Add(next);
+        db.AddEvent(new CharterVersionPublished(charter.Id, next.Number, articles.Count, now), now);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(AmendmentOf(a, articles.First(x => x.Id == a.ArticleId).Text));
+    }
+
+    internal static async Task<Results<Ok<AmendmentView>, ValidationProblem, ProblemHttpResult>> RejectAmendment(Guid id, Decision request,
+        CharterDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var reason = request.Reason?.Trim() ?? "";
+        if (reason.Length is 0 or > 1000)
+        {
+            return new FieldErrors().Add("reason", "A reason is required (at most 1000 characters).").ToProblem();
+        }
+        var a = await db.Amendments.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (a is null)
+        {
+            return Problems.NotFound("amendment");
+        }
+        if (a.Status != AmendmentStatus.Pending)
+        {
+            return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+        }
+        a.Status = AmendmentStatus.Rejected;
+        a.DecisionReason = reason;
+        a.DecidedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        var original = await db.Articles.Where(x => x.Id == a.ArticleId).Select(x => x.Text).FirstAsync(ct);
+        return TypedResults.Ok(AmendmentOf(a, original));
+    }
+}

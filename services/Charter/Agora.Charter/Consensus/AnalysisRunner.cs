@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Agora.Charter.Analysis;
+using Agora.Charter.Data;
+using Agora.Charter.Statements;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Charter.Consensus;
+
+/// <summary>Thresholds of the common minimum (<c>Charter:CommonMinimum</c>).</summary>
+public sealed class CommonMinimumOptions
+{
+    /// <summary>Agreement share a statement needs in every opinion group and every counted constituency cell.</summary>
+    public double Threshold { get; set; } = 0.6;
+
+    /// <summary>Voters a constituency cell needs to be counted.</summary>
+    public int MinConstituencyVoters { get; set; } = 10;
+}
+
+/// <summary>Background recompute timing (<c>Charter:Analysis</c>).</summary>
+public sealed class AnalysisScheduleOptions
+{
+    /// <summary>How often the worker looks for conversations with new votes or moderation.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Debounce: wait until no vote arrived for this long ...</summary>
+    public TimeSpan Quiet { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>... unless the stored result is older than this.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>Recomputes a conversation's analysis from the database and stores it as the latest result.</summary>
+public static class AnalysisRunner
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public sealed record Signature(long LastVoteId, DateTimeOffset? LastVoteAt, int Revision, string ProfileStamp);
+
+    public static async Task<Signature> SignatureAsync(CharterDbContext db, Guid conversationId, CancellationToken ct)
+    {
+        var last = await db.Votes.Where(v => v.ConversationId == conversationId).OrderByDescending(v => v.Id)
+            .Select(v => new { v.Id, v.CastAt }).FirstOrDefaultAsync(ct);
+        var revision = await db.Conversations.Where(c => c.Id == conversationId).Select(c => c.Revision).FirstAsync(ct);
+        var count = await db.Profiles.CountAsync(ct);
+        var changed = count == 0 ? 0L : (await db.Profiles.MaxAsync(p => p.ChangedAt, ct)).UtcTicks;
+        return new Signature(last?.Id ?? 0, last?.CastAt, revision, string.Create(CultureInfo.InvariantCulture, $"{count}:{changed}"));
+    }
+
+    /// <summary>True when the stored result is stale and the debounce allows a recompute now.</summary>
+    public static bool Due(Signature s, AnalysisResult? stored, AnalysisScheduleOptions schedule, DateTimeOffset now)
+    {
+        if (s.LastVoteId == 0)
+        {
+            return false;
+        }
+        if (stored is not null && stored.LastVoteId == s.LastVoteId && stored.Revision == s.Revision && stored.ProfileStamp == s.ProfileStamp)
+        {
+            return false;
+        }
+        var quiet = s.LastVoteAt is null || now - s.LastVoteAt >= schedule.Quiet;
+        var overdue = stored is null || now - stored.ComputedAt >= schedule.MaxDelay;
+        return quiet || overdue;
+    }
+
+    public static async Task<AnalysisView> RecomputeAsync(CharterDbContext db, Guid conversationId, Signature signature,
+        CommonMinimumOptions thresholds, DateTimeOffset now, CancellationToken ct)
+    {
+        var builder = new VoteMatrixBuilder();
+        var statements = await db.Statements.AsNoTracking().Where(s => s.ConversationId == conversationId)
+            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Select(s => new { s.Id, s.Status }).ToListAsync(ct);
+        foreach (var s in statements)
+        {
+            builder.AddStatement(s.Id.ToString(), s.Status switch
+            {
+                StatementStatus.Accepted => ModerationStatus.Accepted,
+                StatementStatus.Pending => ModerationStatus.Unmoderated,
+                _ => ModerationStatus.ModeratedOut,
+            });
+        }
+        await foreach (var v in db.Votes.AsNoTracking().Where(v => v.ConversationId == conversationId && v.Id <= signature.LastVoteId)
+            .OrderBy(v => v.Id).Select(v => new { v.ParticipantId, v.StatementId, v.Value }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            builder.AddVote(v.ParticipantId.ToString(), v.StatementId.ToString(), v.Value);
+        }
+        var matrix = builder.Build();
+        var partitions = await ConstituenciesAsync(db, ct);
+        var analysis = OpinionAnalyzer.Analyze(matrix, new AnalysisOptions
+        {
+            CommonMinimumThreshold = thresholds.Threshold,
+            MinConstituencyVoters = thresholds.MinConstituencyVoters,
+            Constituencies = partitions,
+        });
+        var view = AnalysisView.Of(conversationId, now, signature.LastVoteId, analysis);
+        var stored = await db.AnalysisResults.FirstOrDefaultAsync(r => r.ConversationId == conversationId, ct);
+        if (stored is null)
+        {
+            stored = new AnalysisResult { ConversationId = conversationId, ProfileStamp = "", Json = "{}" };
+            db.AnalysisResults.Add(stored);
+        }
+        stored.ComputedAt = now;
+        stored.LastVoteId = signature.LastVoteId;
+        stored.Revision = signature.Revision;
+        stored.ProfileStamp = signature.ProfileStamp;
+        stored.Json = JsonSerializer.Serialize(view, Json);
+        await db.SaveChangesAsync(ct);
+        return view;
+    }
+
+    /// <summary>Partitions from the consented attributes of the read model: kind, governorate, gender, age band, occupation.</summary>
+    private static async Task<List<ConstituencyPartition>> ConstituenciesAsync(CharterDbContext db, CancellationToken ct)
+    {
+        var profiles = await db.Profiles.AsNoTracking().ToListAsync(ct);
+        ConstituencyPartition Partition(string name, Func<Constituencies.ParticipantProfile, string?> cell) =>
+            new(name, profiles.Where(p => cell(p) is not null).ToDictionary(p => p.ParticipantId.ToString(), p => cell(p)!, StringComparer.Ordinal));
+        return
+        [
+            Partition("kind", p => p.Kind),
+            Partition("governorate", p => p.Governorate),
+            Partition("gender", p => p.Gender),
+            Partition("ageBand", p => p.AgeBand),
+            Partition("occupation", p => p.Occupation),
+        ];
+    }
+}
+
+/// <summary>Reads the latest stored analysis (deserialized once per computation).</summary>
+public static class AnalysisStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly ConcurrentDictionary<Guid, AnalysisView> Cache = new();
+
+    public static async Task<AnalysisView?> LatestAsync(CharterDbContext db, Guid conversationId, CancellationToken ct)
+    {
+        var stamp = await db.AnalysisResults.Where(r => r.ConversationId == conversationId).Select(r => (DateTimeOffset?)r.ComputedAt).FirstOrDefaultAsync(ct);
+        if (stamp is null)
+        {
+            return null;
+        }
+        if (Cache.TryGetValue(conversationId, out var cached) && cached.ComputedAt == stamp)
+        {
+            return cached;
+        }
+        var json = await db.AnalysisResults.Where(r => r.ConversationId == conversationId).Select(r => r.Json).FirstAsync(ct);
+        var view = JsonSerializer.Deserialize<AnalysisView>(json, Json)!;
+        Cache[conversationId] = view;
+        return view;
+    }
+
+    public readonly record struct Counts(int Agree, int Pass, int Seen, double Extremity);
+
+    public static async Task<Dictionary<Guid, Counts>> StatementCountsAsync(CharterDbContext db, Guid conversationId, CancellationToken ct)
+    {
+        var view = await LatestAsync(db, conversationId, ct);
+        return view is null
+            ? []
+            : view.StatementStats.ToDictionary(s => s.Statement, s => new Counts(s.Overall.Agree, s.Overall.Pass, s.Overall.Seen, s.Extremity));
+    }
+}

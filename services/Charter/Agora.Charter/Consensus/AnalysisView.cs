@@ -1,0 +1,58 @@
+using Agora.Charter.Analysis;
+
+namespace Agora.Charter.Consensus;
+
+public sealed record GroupView(int Id, int Size, double X, double Y);
+
+public sealed record CountsView(int Agree, int Disagree, int Pass, int Seen)
+{
+    public static CountsView Of(VoteCounts c) => new(c.Agree, c.Disagree, c.Pass, c.Seen);
+}
+
+/// <param name="Extremity">Spread of the groups' smoothed agreement (max − min), used as E in the next-statement priority.</param>
+public sealed record StatementStatsView(Guid Statement, CountsView Overall, IReadOnlyList<CountsView> ByGroup, double GroupInformedConsensus, double Extremity);
+
+public sealed record RepresentativeStatementView(Guid Statement, string RepfulFor, int Successes, int Trials, double PSuccess, double Repness, double RepnessTest);
+
+public sealed record GroupRepresentativeView(int GroupId, IReadOnlyList<RepresentativeStatementView> Statements);
+
+public sealed record ConsensusStatementView(Guid Statement, int Successes, int Trials, double PSuccess, double PTest);
+
+public sealed record PolisConsensusView(IReadOnlyList<ConsensusStatementView> Agree, IReadOnlyList<ConsensusStatementView> Disagree);
+
+public sealed record ConstituencyStatementView(Guid Statement, IReadOnlyList<CountsView> ByCell, IReadOnlyList<double?> AgreeShareByCell, double InformedConsensus);
+
+public sealed record ConstituencyView(string Name, IReadOnlyList<ConstituencyCell> Cells, IReadOnlyList<ConstituencyStatementView> Statements);
+
+public sealed record CommonMinimumView(double Threshold, int MinConstituencyVoters, IReadOnlyList<Guid> Statements);
+
+public sealed record FirmnessView(IReadOnlyList<double> Eigenvalues, double? SecondToFirstEigenRatio, double? ThirdToSecondEigenRatio,
+    IReadOnlyList<double?> SilhouetteByK, double? SilhouetteGap, bool Fragile);
+
+/// <summary>The stored, public form of an analysis: no participant ids (groups are reported by size).</summary>
+public sealed record AnalysisView(Guid ConversationId, DateTimeOffset ComputedAt, long LastVoteId, int Participants, int Statements,
+    IReadOnlyList<GroupView> Groups, IReadOnlyList<StatementStatsView> StatementStats, IReadOnlyList<GroupRepresentativeView> Representative,
+    PolisConsensusView Consensus, IReadOnlyList<ConstituencyView> Constituencies, CommonMinimumView CommonMinimum, FirmnessView Firmness)
+{
+    private static double? N(double d) => double.IsFinite(d) ? d : null;
+
+    private static double F(double d) => double.IsFinite(d) ? d : 0;
+
+    public static AnalysisView Of(Guid conversationId, DateTimeOffset computedAt, long lastVoteId, OpinionAnalysis a) => new(
+        conversationId, computedAt, lastVoteId, a.Participants, a.Statements,
+        [.. a.Groups.Select(g => new GroupView(g.Id, g.Members.Count, F(g.X), F(g.Y)))],
+        [.. a.StatementStats.Select(s => new StatementStatsView(Guid.Parse(s.Statement), CountsView.Of(s.Overall),
+            [.. s.ByGroup.Select(CountsView.Of)], F(s.GroupInformedConsensus),
+            s.ByGroup.Count < 2 ? 0 : s.ByGroup.Max(c => c.SmoothedAgree) - s.ByGroup.Min(c => c.SmoothedAgree)))],
+        [.. a.Representative.Select(r => new GroupRepresentativeView(r.GroupId, [.. r.Statements.Select(s =>
+            new RepresentativeStatementView(Guid.Parse(s.Statement), s.RepfulFor == RepfulFor.Agree ? "agree" : "disagree",
+                s.Successes, s.Trials, F(s.PSuccess), F(s.Repness), F(s.RepnessTest)))]))],
+        new PolisConsensusView(
+            [.. a.PolisConsensus.Agree.Select(c => new ConsensusStatementView(Guid.Parse(c.Statement), c.Successes, c.Trials, F(c.PSuccess), F(c.PTest)))],
+            [.. a.PolisConsensus.Disagree.Select(c => new ConsensusStatementView(Guid.Parse(c.Statement), c.Successes, c.Trials, F(c.PSuccess), F(c.PTest)))]),
+        [.. a.Constituencies.Select(c => new ConstituencyView(c.Name, c.Cells, [.. c.Statements.Select(s =>
+            new ConstituencyStatementView(Guid.Parse(s.Statement), [.. s.ByCell.Select(CountsView.Of)], [.. s.AgreeShareByCell.Select(N)], F(s.InformedConsensus)))]))],
+        new CommonMinimumView(a.CommonMinimum.Threshold, a.CommonMinimum.MinConstituencyVoters, [.. a.CommonMinimum.Statements.Select(Guid.Parse)]),
+        new FirmnessView([.. a.Firmness.Eigenvalues.Select(F)], N(a.Firmness.SecondToFirstEigenRatio), N(a.Firmness.ThirdToSecondEigenRatio),
+            [.. a.Firmness.SilhouetteByK.Select(N)], N(a.Firmness.SilhouetteGap), a.Firmness.Fragile));
+}

@@ -1,0 +1,63 @@
+using Agora.Charter.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Agora.Charter.Consensus;
+
+/// <summary>
+/// Recomputes analyses in the background, never on the vote request path: every <c>Charter:Analysis:Interval</c> it
+/// finds conversations whose votes, moderation or constituency read model changed since the stored result and, once
+/// votes have been quiet for <c>Quiet</c> (or the result is older than <c>MaxDelay</c>), recomputes them from the database.
+/// </summary>
+public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<AnalysisScheduleOptions> schedule,
+    IOptionsMonitor<CommonMinimumOptions> thresholds, ILogger<AnalysisWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(schedule.CurrentValue.Interval, time, stoppingToken);
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // the worker must survive any one failure and try again next round
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogFailed(logger, e);
+            }
+        }
+    }
+
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CharterDbContext>();
+        var conversations = await db.Conversations.AsNoTracking().Select(c => c.Id).ToListAsync(ct);
+        foreach (var id in conversations)
+        {
+            var signature = await AnalysisRunner.SignatureAsync(db, id, ct);
+            var stored = await db.AnalysisResults.AsNoTracking().FirstOrDefaultAsync(r => r.ConversationId == id, ct);
+            var now = time.GetUtcNow();
+            if (!AnalysisRunner.Due(signature, stored, schedule.CurrentValue, now))
+            {
+                continue;
+            }
+            var started = time.GetTimestamp();
+            var view = await AnalysisRunner.RecomputeAsync(db, id, signature, thresholds.CurrentValue, now, ct);
+            db.ChangeTracker.Clear();
+            LogRecomputed(logger, id, view.Participants, view.Statements, time.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Analysis recompute failed")]
+    private static partial void LogFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Analysis of conversation {ConversationId} recomputed: {Participants} participants, {Statements} statements in {Milliseconds} ms")]
+    private static partial void LogRecomputed(ILogger logger, Guid conversationId, int participants, int statements, double milliseconds);
+}

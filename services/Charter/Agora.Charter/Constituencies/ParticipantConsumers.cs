@@ -1,0 +1,57 @@
+using Agora.Charter.Data;
+using Agora.Contracts.Registry;
+using Agora.Messaging;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Charter.Constituencies;
+
+/// <summary>Keeps the local read model of kinds and consented constituency attributes (older events never overwrite newer ones).</summary>
+public sealed class ParticipantProfileChangedConsumer(CharterDbContext db, TimeProvider time) : IConsumer<ParticipantProfileChanged>
+{
+    public Task Consume(ConsumeContext<ParticipantProfileChanged> context) =>
+        db.ConsumeOnceAsync(context, nameof(ParticipantProfileChangedConsumer), async ct =>
+        {
+            var m = context.Message;
+            var profile = await db.Profiles.FirstOrDefaultAsync(p => p.ParticipantId == m.ParticipantId, ct);
+            if (profile is null)
+            {
+                profile = new ParticipantProfile { ParticipantId = m.ParticipantId, Kind = m.Kind };
+                db.Profiles.Add(profile);
+            }
+            else if (profile.ChangedAt > m.ChangedAt)
+            {
+                return;
+            }
+            profile.Kind = m.Kind;
+            profile.Governorate = m.Constituency.Governorate;
+            profile.Gender = m.Constituency.Gender;
+            profile.AgeBand = m.Constituency.AgeBand;
+            profile.Occupation = m.Constituency.Occupation;
+            profile.ChangedAt = m.ChangedAt;
+        }, time);
+}
+
+/// <summary>
+/// Erasure: the person's votes, ballots, statements and amendments stay (they still count) but every reference to
+/// them is replaced by one random pseudonym; their profile and group memberships go.
+/// </summary>
+public sealed class ParticipantErasedConsumer(CharterDbContext db, TimeProvider time) : IConsumer<ParticipantErased>
+{
+    public Task Consume(ConsumeContext<ParticipantErased> context) =>
+        db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), async ct =>
+        {
+            var id = context.Message.ParticipantId;
+            var pseudonym = Guid.NewGuid();
+            await db.Votes.Where(v => v.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.ParticipantId, pseudonym), ct);
+            await db.BallotCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
+            await db.Statements.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
+            await db.Amendments.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
+            await db.Actions.Where(c => c.OwnerParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerParticipantId, (Guid?)null), ct);
+            await db.Profiles.Where(p => p.ParticipantId == id).ExecuteDeleteAsync(ct);
+            foreach (var group in await db.CoordinationGroups.Where(g => g.Members.Contains(id)).ToListAsync(ct))
+            {
+                group.Members = [.. group.Members.Where(m => m != id)];
+            }
+        }, time);
+}

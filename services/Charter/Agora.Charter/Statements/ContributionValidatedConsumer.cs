@@ -1,0 +1,35 @@
+using Agora.Charter.Data;
+using Agora.Contracts.Workshops;
+using Agora.Messaging;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Charter.Statements;
+
+/// <summary>A validated workshop contribution becomes a pending statement of the main conversation (once).</summary>
+public sealed class ContributionValidatedConsumer(CharterDbContext db, TimeProvider time) : IConsumer<ContributionValidated>
+{
+    public Task Consume(ConsumeContext<ContributionValidated> context) =>
+        db.ConsumeOnceAsync(context, nameof(ContributionValidatedConsumer), async ct =>
+        {
+            var m = context.Message;
+            if (await db.Statements.AnyAsync(s => s.SourceContributionId == m.ContributionId, ct))
+            {
+                return; // the same contribution sent again under another message id
+            }
+            var language = Statement.Languages.Contains(m.Language) ? m.Language : "ar";
+            var text = m.Text.Trim();
+            if (text.Length > Statement.MaxLength)
+            {
+                text = text[..Statement.MaxLength];
+            }
+            var theme = string.IsNullOrWhiteSpace(m.Theme) ? "general" : m.Theme.Trim();
+            var statement = Statement.Create(Conversation.MainId, theme.Length > 200 ? theme[..200] : theme, language, text, null, time.GetUtcNow());
+            statement.SourceContributionId = m.ContributionId;
+            statement.ContributionIds = [m.ContributionId, .. m.MergedFrom.Where(g => g != m.ContributionId)];
+            statement.WorkshopIds = [m.WorkshopId];
+            db.Statements.Add(statement);
+            var conversation = await db.Conversations.FirstAsync(c => c.Id == Conversation.MainId, ct);
+            conversation.Revision++;
+        }, time);
+}

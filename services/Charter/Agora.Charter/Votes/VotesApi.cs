@@ -1,0 +1,92 @@
+using System.Security.Claims;
+using Agora.Charter.Consensus;
+using Agora.Charter.Data;
+using Agora.Charter.Statements;
+using Agora.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Charter.Votes;
+
+public static class VotesApi
+{
+    public static IEndpointRouteBuilder MapVotesApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/charter/statements/{id:guid}/votes", Cast).RequireAuthorization(Policies.Participant);
+        endpoints.MapGet("/api/charter/statements/{id:guid}/votes/mine", History).RequireAuthorization(Policies.Participant);
+        endpoints.MapGet("/api/charter/conversations/{conversationId:guid}/next", Next).RequireAuthorization(Policies.Participant);
+        return endpoints;
+    }
+
+    public sealed record CastVote(string? Value);
+
+    public sealed record VoteView(Guid StatementId, string Value, DateTimeOffset CastAt);
+
+    internal static async Task<Results<Created<VoteView>, ValidationProblem, ProblemHttpResult>> Cast(Guid id, CastVote request,
+        ClaimsPrincipal user, CharterDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (!Vote.TryParse(request.Value, out var value))
+        {
+            return new FieldErrors().Add("value", "The vote is one of agree, disagree, pass.").ToProblem();
+        }
+        if (user.ParticipantId() is not { } participant)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Only a participant can vote.");
+        }
+        var statement = await db.Statements.AsNoTracking().Where(s => s.Id == id)
+            .Select(s => new { s.ConversationId, s.Status }).FirstOrDefaultAsync(ct);
+        if (statement is null)
+        {
+            return Problems.NotFound("statement");
+        }
+        if (statement.Status != StatementStatus.Accepted)
+        {
+            return Problems.Conflict("statement-not-open", "This statement is not open for votes.",
+                $"The statement is {Statement.StatusName(statement.Status)}.");
+        }
+        var vote = new Vote { ConversationId = statement.ConversationId, StatementId = id, ParticipantId = participant, Value = value, CastAt = time.GetUtcNow() };
+        db.Votes.Add(vote);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/charter/statements/{id}/votes/mine", new VoteView(id, Vote.Name(value), vote.CastAt));
+    }
+
+    /// <summary>The caller's own votes on a statement, oldest first (the last one counts).</summary>
+    internal static async Task<Results<Ok<List<VoteView>>, ProblemHttpResult>> History(Guid id, ClaimsPrincipal user, CharterDbContext db, CancellationToken ct)
+    {
+        var me = user.ParticipantId();
+        if (!await db.Statements.AnyAsync(s => s.Id == id, ct))
+        {
+            return Problems.NotFound("statement");
+        }
+        var votes = await db.Votes.AsNoTracking().Where(v => v.StatementId == id && v.ParticipantId == me).OrderBy(v => v.Id)
+            .Select(v => new { v.Value, v.CastAt }).ToListAsync(ct);
+        return TypedResults.Ok(votes.ConvertAll(v => new VoteView(id, Vote.Name(v.Value), v.CastAt)));
+    }
+
+    /// <summary>The next statement to show the caller (Pol.is's priority rule), or 204 when they voted on everything.</summary>
+    internal static async Task<Results<Ok<StatementsApi.StatementView>, NoContent, ProblemHttpResult>> Next(Guid conversationId,
+        ClaimsPrincipal user, CharterDbContext db, CancellationToken ct)
+    {
+        if (!await db.Conversations.AnyAsync(c => c.Id == conversationId, ct))
+        {
+            return Problems.NotFound("conversation");
+        }
+        var me = user.ParticipantId();
+        var voted = db.Votes.Where(v => v.ParticipantId == me && v.ConversationId == conversationId).Select(v => v.StatementId);
+        var candidates = await db.Statements.AsNoTracking()
+            .Where(s => s.ConversationId == conversationId && s.Status == StatementStatus.Accepted && !voted.Contains(s.Id))
+            .ToListAsync(ct);
+        if (candidates.Count == 0)
+        {
+            return TypedResults.NoContent();
+        }
+        var stats = await AnalysisStore.StatementCountsAsync(db, conversationId, ct);
+        var weighted = candidates.ConvertAll(s =>
+        {
+            var c = stats.GetValueOrDefault(s.Id);
+            return (s, StatementPriority.Priority(c.Agree, c.Pass, c.Seen, c.Extremity));
+        });
+        var pick = StatementPriority.Pick(weighted, Random.Shared)!;
+        return TypedResults.Ok(StatementsApi.StatementView.Of(pick));
+    }
+}

@@ -1,0 +1,59 @@
+using Agora.Charter.Data;
+using Agora.Charter.Statements;
+using Agora.Messaging;
+using Agora.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Agora.Charter.Tests;
+
+/// <summary>The charter service on its own database and vhost; analysis recomputed quickly in the background.</summary>
+public class CharterFactory() : ServiceFactory<CharterMarker, CharterDbContext>("charterdb")
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Charter:Analysis:Interval", "00:00:00.100"),
+        new("Charter:Analysis:Quiet", "00:00:00"),
+        new("Charter:CommonMinimum:Threshold", "0.7"),
+        new("Charter:CommonMinimum:MinConstituencyVoters", "3"),
+        new("Charter:Plan:CheckInterval", "1.00:00:00"),
+    ];
+
+    /// <summary>Arranges accepted (or other) statements directly in the database.</summary>
+    public async Task<Guid[]> StatementsAsync(Guid conversationId, int count, string theme = "dignity", StatementStatus status = StatementStatus.Accepted,
+        DateTimeOffset? now = null)
+    {
+        await using var scope = Scope(out var db);
+        var at = now ?? DateTimeOffset.UtcNow;
+        var list = Enumerable.Range(0, count).Select(i =>
+        {
+            var s = Statement.Create(conversationId, theme, "fr", $"Énoncé {theme} {i} {Guid.NewGuid():N}", null, at.AddTicks(i));
+            s.Status = status;
+            return s;
+        }).ToList();
+        db.Statements.AddRange(list);
+        await db.SaveChangesAsync();
+        return [.. list.Select(s => s.Id)];
+    }
+
+    public async Task<int> OutboxCountAsync(string messageType, string contains)
+    {
+        await using var scope = Scope(out var db);
+        return (await db.Set<OutboxMessage>().AsNoTracking().ToListAsync())
+            .Count(m => m.MessageType.StartsWith($"Agora.Contracts.Charter.{messageType},", StringComparison.Ordinal) && m.Payload.Contains(contains, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>The same, on a fake clock (ballot windows, deadlines); background loops only run when a test calls them.</summary>
+public sealed class FakeClockCharterFactory : CharterFactory
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+}

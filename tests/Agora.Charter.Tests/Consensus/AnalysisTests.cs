@@ -1,0 +1,151 @@
+using System.Net;
+using System.Text.Json;
+using Agora.Charter.Statements;
+using Agora.Contracts.Registry;
+using Agora.ServiceDefaults;
+using Agora.Testing;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.Charter.Tests.Consensus;
+
+public sealed class AnalysisTests(CharterFactory factory) : IClassFixture<CharterFactory>
+{
+    private readonly HttpClient reader = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
+
+    private async Task<Guid> ConversationAsync()
+    {
+        var id = Guid.CreateVersion7();
+        await using var scope = factory.Scope(out var db);
+        db.Conversations.Add(new Conversation { Id = id, Title = "analysis", Source = "agora", CreatedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
+        return id;
+    }
+
+    /// <summary>Waits for the background analysis that includes every vote cast so far.</summary>
+    private async Task<JsonElement> AnalysisAsync(Guid conversation, int participants)
+    {
+        long lastVote;
+        await using (var scope = factory.Scope(out var db))
+        {
+            lastVote = await db.Votes.Where(v => v.ConversationId == conversation).MaxAsync(v => v.Id);
+        }
+        var analysis = await Eventually.GetAsync(async () =>
+        {
+            var r = await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis");
+            return r.StatusCode == HttpStatusCode.OK ? await r.ReadAsync(HttpStatusCode.OK) : default;
+        }, a => a.ValueKind == JsonValueKind.Object && a.GetProperty("lastVoteId").GetInt64() == lastVote, TimeSpan.FromSeconds(60));
+        Assert.Equal(participants, analysis.GetProperty("participants").GetInt32());
+        return analysis;
+    }
+
+    [Fact]
+    public async Task Groups_consensus_constituencies_and_the_common_minimum_are_recomputed_in_the_background()
+    {
+        var conversation = await ConversationAsync();
+        var s = await factory.StatementsAsync(conversation, 6);
+        var people = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToArray();
+        bool Camp(int i) => i % 2 == 0;
+        bool Sfax(int i) => i < 4; // two of each camp
+
+        // Consented attributes arrive from the registry: 4 in Sfax, 16 in Tunis.
+        var bus = factory.Services.GetRequiredService<IBus>();
+        ParticipantProfileChanged Profile(int i) => new(people[i], i % 3 == 0 ? "organization" : "individual", "ar", [],
+            new ConstituencyAttributes(Sfax(i) ? "sfax" : "tunis", null, null, null), DateTimeOffset.UtcNow);
+        await factory.PublishUntilAsync(Profile(0), Guid.NewGuid(), async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Profiles.AnyAsync(p => p.ParticipantId == people[0]);
+        });
+        for (var i = 1; i < people.Length; i++)
+        {
+            await bus.Publish(Profile(i));
+        }
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Profiles.CountAsync(p => people.Contains(p.ParticipantId)) == people.Length;
+        });
+
+        for (var i = 0; i < people.Length; i++)
+        {
+            var client = factory.ClientFor(people[i], Roles.Participant);
+            var side = Camp(i) ? "agree" : "disagree";
+            var other = Camp(i) ? "disagree" : "agree";
+            string[] votes = ["agree", side, side, other, other, Sfax(i) ? "disagree" : "agree"];
+            for (var k = 0; k < votes.Length; k++)
+            {
+                await (await client.VoteAsync(s[k], votes[k])).ReadAsync(HttpStatusCode.Created);
+            }
+        }
+
+        var analysis = await AnalysisAsync(conversation, 20);
+        var groups = analysis.GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.All(groups, g => Assert.Equal(10, g.GetProperty("size").GetInt32()));
+
+        // s5 is agreed by 80 % of each opinion group, but not in Sfax: the common minimum leaves it out.
+        var s5 = analysis.GetProperty("statementStats").EnumerateArray().Single(x => x.GetProperty("statement").GetGuid() == s[5]);
+        Assert.All(s5.GetProperty("byGroup").EnumerateArray(), g => Assert.Equal(8, g.GetProperty("agree").GetInt32()));
+        var minimum = await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/common-minimum")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(0.7, minimum.GetProperty("threshold").GetDouble());
+        Assert.Equal(3, minimum.GetProperty("minConstituencyVoters").GetInt32());
+        Assert.Contains("governorate:sfax", minimum.GetProperty("constituenciesCounted").EnumerateArray().Select(e => e.GetString()));
+        var common = minimum.GetProperty("statements").EnumerateArray().ToList();
+        var only = Assert.Single(common);
+        Assert.Equal(s[0], only.GetProperty("statement").GetGuid());
+        Assert.Equal("dignity", only.GetProperty("theme").GetString());
+        Assert.Equal(1.0, only.GetProperty("agreeShare").GetDouble());
+
+        var constituencies = await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/constituencies")).ReadAsync(HttpStatusCode.OK);
+        var governorate = constituencies.GetProperty("constituencies").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "governorate");
+        var sfax = governorate.GetProperty("cells").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "sfax");
+        Assert.Equal(4, sfax.GetProperty("voters").GetInt32());
+        Assert.True(sfax.GetProperty("counted").GetBoolean());
+
+        var consensus = await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/consensus")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(s[0], consensus.GetProperty("groupInformedConsensus")[0].GetProperty("statement").GetGuid());
+        var representative = await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/groups")).ReadAsync(HttpStatusCode.OK);
+        Assert.All(representative.GetProperty("representative").EnumerateArray(), r => Assert.NotEmpty(r.GetProperty("statements").EnumerateArray()));
+        var firmness = await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/firmness")).ReadAsync(HttpStatusCode.OK);
+        Assert.True(firmness.GetProperty("firmness").GetProperty("eigenvalues")[0].GetDouble() > 0);
+        Assert.Equal(JsonValueKind.False, firmness.GetProperty("firmness").GetProperty("fragile").ValueKind);
+
+        // A new voter arrives: the analysis follows, without anyone asking for it.
+        await (await factory.ClientFor(Guid.NewGuid(), Roles.Participant).VoteAsync(s[0], "agree")).ReadAsync(HttpStatusCode.Created);
+        await AnalysisAsync(conversation, 21);
+    }
+
+    [Fact]
+    public async Task No_analysis_yet_is_a_404_problem()
+    {
+        var conversation = await ConversationAsync();
+        await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/common-minimum")).ProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task An_older_profile_event_does_not_overwrite_a_newer_one()
+    {
+        var who = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        var newer = new ParticipantProfileChanged(who, "movement", "ar", [], new ConstituencyAttributes("gafsa", "female", "25-34", "unemployed"), now);
+        var older = newer with { Kind = "individual", Constituency = new ConstituencyAttributes("tunis", null, null, null), ChangedAt = now.AddMinutes(-5) };
+        await factory.PublishUntilAsync(newer, Guid.NewGuid(), async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Profiles.AnyAsync(p => p.ParticipantId == who);
+        });
+        var olderId = Guid.NewGuid();
+        await factory.PublishUntilAsync(older, olderId, async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Set<Agora.Messaging.ConsumedMessage>().AnyAsync(m => m.MessageId == olderId);
+        });
+        await using var s = factory.Scope(out var check);
+        var profile = await check.Profiles.SingleAsync(p => p.ParticipantId == who);
+        Assert.Equal("movement", profile.Kind);
+        Assert.Equal("gafsa", profile.Governorate);
+        Assert.Equal("female", profile.Gender);
+    }
+}

@@ -1,0 +1,42 @@
+using Agora.Charter.Constituencies;
+using Agora.Charter.Statements;
+using Agora.Charter.Votes;
+using Agora.Contracts.Registry;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Charter.Tests.Statements;
+
+public sealed class ErasureTests(CharterFactory factory) : IClassFixture<CharterFactory>
+{
+    [Fact]
+    public async Task An_erased_participants_votes_still_count_but_carry_one_random_pseudonym()
+    {
+        var s = await factory.StatementsAsync(Conversation.MainId, 2);
+        var erased = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Votes.AddRange(
+                new Vote { ConversationId = Conversation.MainId, StatementId = s[0], ParticipantId = erased, Value = 1, CastAt = DateTimeOffset.UtcNow },
+                new Vote { ConversationId = Conversation.MainId, StatementId = s[1], ParticipantId = erased, Value = -1, CastAt = DateTimeOffset.UtcNow },
+                new Vote { ConversationId = Conversation.MainId, StatementId = s[0], ParticipantId = other, Value = 1, CastAt = DateTimeOffset.UtcNow });
+            db.Profiles.Add(new ParticipantProfile { ParticipantId = erased, Kind = "individual", Governorate = "kasserine", ChangedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        await factory.PublishUntilAsync(new ParticipantErased(erased, DateTimeOffset.UtcNow), Guid.NewGuid(), async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return !await db.Votes.AnyAsync(v => v.ParticipantId == erased);
+        });
+
+        await using var check = factory.Scope(out var after);
+        var votes = await after.Votes.Where(v => s.Contains(v.StatementId)).ToListAsync();
+        Assert.Equal(3, votes.Count);
+        var pseudonyms = votes.Where(v => v.ParticipantId != other).Select(v => v.ParticipantId).Distinct().ToList();
+        var pseudonym = Assert.Single(pseudonyms);
+        Assert.NotEqual(erased, pseudonym);
+        Assert.Equal([-1, 1], votes.Where(v => v.ParticipantId == pseudonym).Select(v => (int)v.Value).Order().ToArray());
+        Assert.False(await after.Profiles.AnyAsync(p => p.ParticipantId == erased));
+    }
+}

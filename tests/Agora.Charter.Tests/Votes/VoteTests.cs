@@ -1,0 +1,122 @@
+using System.Net;
+using Agora.Charter.Statements;
+using Agora.Charter.Votes;
+using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Charter.Tests.Votes;
+
+public sealed class VoteTests(CharterFactory factory) : IClassFixture<CharterFactory>
+{
+    [Fact]
+    public async Task The_last_vote_counts_and_the_history_is_kept()
+    {
+        var id = (await factory.StatementsAsync(Conversation.MainId, 1))[0];
+        var me = Guid.NewGuid();
+        var client = factory.ClientFor(me, Roles.Participant);
+        var first = await (await client.VoteAsync(id, "agree")).ReadAsync(HttpStatusCode.Created);
+        Assert.Equal("agree", first.GetProperty("value").GetString());
+        await (await client.VoteAsync(id, "disagree")).ReadAsync(HttpStatusCode.Created);
+
+        var history = await (await client.GetAsync($"/api/charter/statements/{id}/votes/mine")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(["agree", "disagree"], history.EnumerateArray().Select(v => v.GetProperty("value").GetString()!).ToArray());
+        // Someone else's history does not include mine.
+        var other = await (await factory.ClientFor(Guid.NewGuid(), Roles.Participant).GetAsync($"/api/charter/statements/{id}/votes/mine")).ReadAsync(HttpStatusCode.OK);
+        Assert.Empty(other.EnumerateArray());
+
+        // The background analysis counts only the last vote.
+        var stats = await Agora.Testing.Eventually.GetAsync(async () =>
+        {
+            var r = await client.GetAsync($"/api/charter/conversations/{Conversation.MainId}/analysis");
+            if (r.StatusCode != HttpStatusCode.OK)
+            {
+                return default;
+            }
+            var a = await r.ReadAsync(HttpStatusCode.OK);
+            return a.GetProperty("statementStats").EnumerateArray().FirstOrDefault(s => s.GetProperty("statement").GetGuid() == id);
+        }, s => s.ValueKind == System.Text.Json.JsonValueKind.Object && s.GetProperty("overall").GetProperty("seen").GetInt32() == 1);
+        Assert.Equal(0, stats.GetProperty("overall").GetProperty("agree").GetInt32());
+        Assert.Equal(1, stats.GetProperty("overall").GetProperty("disagree").GetInt32());
+    }
+
+    [Fact]
+    public async Task Bad_votes_are_refused_and_nothing_is_written()
+    {
+        var open = (await factory.StatementsAsync(Conversation.MainId, 1))[0];
+        var rejected = (await factory.StatementsAsync(Conversation.MainId, 1, status: StatementStatus.Rejected))[0];
+        var merged = (await factory.StatementsAsync(Conversation.MainId, 1, status: StatementStatus.Merged))[0];
+        var pending = (await factory.StatementsAsync(Conversation.MainId, 1, status: StatementStatus.Pending))[0];
+        var me = Guid.NewGuid();
+        var client = factory.ClientFor(me, Roles.Participant);
+
+        foreach (var value in new[] { "yes", "AGREE", "", "1" })
+        {
+            await (await client.VoteAsync(open, value)).ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        }
+        var numeric = await client.PostAsync($"/api/charter/statements/{open}/votes",
+            new StringContent("{\"value\": 1}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, numeric.StatusCode);
+        await (await client.VoteAsync(Guid.NewGuid(), "agree")).ProblemAsync(HttpStatusCode.NotFound, "not-found");
+        foreach (var closed in new[] { rejected, merged, pending })
+        {
+            await (await client.VoteAsync(closed, "agree")).ProblemAsync(HttpStatusCode.Conflict, "statement-not-open");
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().VoteAsync(open, "agree")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await factory.ClientFor(Guid.NewGuid(), Roles.Partner).VoteAsync(open, "agree")).StatusCode);
+
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.Votes.AnyAsync(v => v.ParticipantId == me));
+    }
+
+    [Fact]
+    public async Task Next_statement_is_an_open_one_the_participant_has_not_voted_on_then_none()
+    {
+        var conversation = Guid.CreateVersion7();
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Conversations.Add(new Conversation { Id = conversation, Title = "next", Source = "agora", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        var open = await factory.StatementsAsync(conversation, 3);
+        await factory.StatementsAsync(conversation, 2, status: StatementStatus.Rejected);
+        await factory.StatementsAsync(conversation, 1, status: StatementStatus.Pending);
+        var client = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
+        var shown = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var next = await (await client.GetAsync($"/api/charter/conversations/{conversation}/next")).ReadAsync(HttpStatusCode.OK);
+            var id = next.GetProperty("id").GetGuid();
+            Assert.Contains(id, open);
+            Assert.DoesNotContain(id, shown);
+            shown.Add(id);
+            await (await client.VoteAsync(id, "pass")).ReadAsync(HttpStatusCode.Created);
+        }
+        Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync($"/api/charter/conversations/{conversation}/next")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/charter/conversations/{Guid.NewGuid()}/next")).StatusCode);
+    }
+
+    [Fact]
+    public void Priority_follows_polis_importance_and_lets_new_statements_bubble_up()
+    {
+        // Pol.is's own sample values (conversation.clj comment block): importance(1, 0, 1, 0) = (1 − 1/3) · 1 · 2/3.
+        Assert.Equal(4.0 / 9, StatementPriority.Importance(1, 0, 1, 0), 12);
+        var expected = Math.Pow(4.0 / 9 * (1 + (8 * Math.Pow(2, -0.2))), 2);
+        Assert.Equal(expected, StatementPriority.Priority(1, 0, 1, 0), 12);
+        // Unseen statements come first; much-passed ones sink; extremity raises priority.
+        Assert.True(StatementPriority.Priority(0, 0, 0, 0) > StatementPriority.Priority(20, 0, 40, 0));
+        Assert.True(StatementPriority.Priority(5, 30, 40, 0) < StatementPriority.Priority(30, 5, 40, 0));
+        Assert.True(StatementPriority.Priority(20, 3, 40, 1) > StatementPriority.Priority(20, 3, 40, 0));
+    }
+
+    [Fact]
+    public void Weighted_pick_draws_in_proportion_to_priority()
+    {
+        var random = new Random(7);
+        var heavy = "heavy";
+        var light = "light";
+        var picks = Enumerable.Range(0, 4000).Select(_ => StatementPriority.Pick([(heavy, 9.0), (light, 1.0)], random)).ToList();
+        var share = picks.Count(p => ReferenceEquals(p, heavy)) / 4000.0;
+        Assert.InRange(share, 0.87, 0.93);
+        Assert.Null(StatementPriority.Pick(Array.Empty<(string, double)>(), random));
+    }
+}
