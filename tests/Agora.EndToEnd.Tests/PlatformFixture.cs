@@ -75,9 +75,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Starts another gateway in front of the same services, with extra settings.</summary>
-    public (PlatformProcess Process, Uri RestUri, Uri GrpcUri) StartGateway(IReadOnlyDictionary<string, string> settings, (int RestPort, int GrpcPort)? ports = null)
+    public (PlatformProcess Process, Uri RestUri, Uri GrpcUri) StartGateway(IReadOnlyDictionary<string, string> settings, (int RestPort, int GrpcPort)? fixedPorts = null)
     {
-        var (rest, grpc) = ports ?? (TestInfrastructure.FreePort(), TestInfrastructure.FreePort());
+        var (rest, grpc) = fixedPorts ?? (TestInfrastructure.FreePort(), TestInfrastructure.FreePort());
         var env = new Dictionary<string, string>(common)
         {
             ["Agora__RestPort"] = $"{rest}",
@@ -103,8 +103,14 @@ public sealed class PlatformFixture : IAsyncLifetime
     private Dictionary<string, string> ServiceEnvironment(string service)
     {
         var key = service.ToLowerInvariant();
+        var registry = Ports["registry"];
         return new Dictionary<string, string>(common)
         {
+            ["Workshops__RegistryGrpc"] = $"http://127.0.0.1:{registry.GrpcPort}",
+            ["Notifications__RegistryGrpc"] = $"http://127.0.0.1:{registry.GrpcPort}",
+            ["Notifications__Auth__TokenEndpoint"] = $"http://127.0.0.1:{registry.RestPort}/connect/token",
+            ["Notifications__Auth__ClientSecret"] = "dev-only-notifications-secret", // the registry's Development client secret
+            ["Notifications__Smtp__Port"] = $"{TestInfrastructure.FreePort()}", // nothing listens: email deliveries wait and retry
             [$"ConnectionStrings__{key}db"] = Databases[key],
             ["Agora__RestPort"] = $"{Ports[key].RestPort}",
             ["Agora__GrpcPort"] = $"{Ports[key].GrpcPort}",

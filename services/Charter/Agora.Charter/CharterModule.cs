@@ -10,7 +10,6 @@ using Agora.Charter.Statements;
 using Agora.Charter.Votes;
 using Agora.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Agora.Charter;
 
@@ -19,11 +18,6 @@ public static class CharterModule
     public static IHostApplicationBuilder AddCharter(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<CharterDbContext>("charterdb");
-        // Work-around for the spine: AddServiceDatabase turns on Npgsql's retrying execution strategy, which refuses the
-        // user-initiated transaction of Agora.Messaging's OutboxRelay (InvalidOperationException on every batch: nothing
-        // is ever published). Until the relay runs its batch inside CreateExecutionStrategy(), this service uses the
-        // non-retrying strategy (the inbox already runs through CreateExecutionStrategy(), so it works with both).
-        builder.Services.ConfigureDbContext<CharterDbContext>(o => o.UseNpgsql(npgsql => npgsql.ExecutionStrategy(d => new NonRetryingExecutionStrategy(d))));
         builder.AddAgoraMessaging<CharterDbContext>("charter", bus =>
         {
             bus.AddConsumer<ContributionValidatedConsumer>();
