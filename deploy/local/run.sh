@@ -30,6 +30,21 @@ dll() { # path of a project's built assembly
   echo "$root/$dir/bin/Release/net10.0/$name.dll"
 }
 
+# A local run is a development environment: development OIDC clients and secrets, key files
+# generated under ~/.local/share/agora on first run.
+export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
+export Notifications__Auth__ClientSecret=dev-only-notifications-secret
+export Agora__Auth__Issuer=http://127.0.0.1:8080/
+
+# A local SMTP server with a web inbox, so the mail Agora sends can be read (notifications sends to :2525).
+smtp4dev="$root/.local/tools/smtp4dev/smtp4dev"
+if [ ! -x "$smtp4dev" ]; then
+  echo "Installing smtp4dev (local SMTP server with a web inbox)..."
+  dotnet tool install --tool-path "$root/.local/tools/smtp4dev" Rnwood.Smtp4dev --version 3.15.0 >/dev/null
+fi
+"$smtp4dev" --urls=http://127.0.0.1:5080 --smtpport=2525 --imapport="" --pop3port="" --db="" --hostname=localhost >"$logs/smtp4dev.log" 2>&1 &
+pids+=($!)
+
 for s in "${services[@]}"; do
   echo "Migrating $s..."
   (cd "$(dirname "$(dll services/$s/Agora.$s)")" && dotnet "Agora.$s.dll" --migrate >>"$logs/${s,,}.log" 2>&1) \
@@ -54,14 +69,19 @@ done
 echo
 
 bash deploy/local/seed.sh http://127.0.0.1:8080 || echo "Seeding the demo conference failed (see above); the platform is up anyway." >&2
+(cd "$(dirname "$(dll services/Registry/Agora.Registry)")" && dotnet Agora.Registry.dll --grant-role steering steering@agora.example >>"$logs/registry.log" 2>&1) \
+  || echo "Could not grant the demo steering role; see $logs/registry.log" >&2
 
 cat <<MSG
 
 Agora is up.
   Gateway (REST):  http://127.0.0.1:8080      e.g. curl http://127.0.0.1:8080/health/ready
   Gateway (gRPC):  http://127.0.0.1:8081      (HTTP/2, plain text)
+  Mail (smtp4dev): http://127.0.0.1:5080      every email Agora sends lands here
+  Sign-in (OIDC):  http://127.0.0.1:8080/.well-known/openid-configuration
   RabbitMQ UI:     http://127.0.0.1:55673     (guest / guest)
   PostgreSQL:      127.0.0.1:55432            (user postgres)
+  Demo steering:   steering@agora.example / agora-demo-steering  (sign in through the OIDC endpoints)
   Logs:            $logs
 Press Ctrl-C to stop everything.
 MSG

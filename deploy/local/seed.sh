@@ -9,4 +9,6 @@ post() { # path json
 post /api/registry/participants '{"kind":"organization","displayName":"الرابطة التونسية للدفاع عن حقوق الإنسان (démo)","preferredLanguage":"ar","email":"demo-ltdh@agora.example"}'
 post /api/registry/participants '{"kind":"movement","displayName":"Mouvement des diplômés chômeurs (démo)","preferredLanguage":"fr","email":"demo-udc@agora.example"}'
 post /api/registry/participants '{"kind":"individual","displayName":"Demo Researcher","preferredLanguage":"en","email":"demo-researcher@agora.example"}'
+# A demo steering member (the role itself is granted by run.sh with the registry's --grant-role command).
+post /api/registry/participants '{"kind":"individual","displayName":"Demo Steering","preferredLanguage":"fr","email":"steering@agora.example","password":"agora-demo-steering"}'
 echo "Demo conference seeded."

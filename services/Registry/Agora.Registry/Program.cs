@@ -1,6 +1,7 @@
 using Agora.Messaging;
 using Agora.Registry;
 using Agora.Registry.Data;
+using Agora.Registry.Identity;
 using Agora.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,7 +12,11 @@ builder.AddRegistry();
 var app = builder.Build();
 if (await app.MigrateIfRequestedAsync<RegistryDbContext>(args))
 {
-    return;
+    return 0;
+}
+if (await GrantRoleCommand.RunIfRequestedAsync(app.Services, args) is int exitCode)
+{
+    return exitCode;
 }
 app.UseServiceDefaults();
 app.UseRateLimiter(); // before authentication: OpenIddict answers /connect/token inside it
@@ -19,3 +24,4 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapRegistry();
 await app.RunAsync();
+return 0;

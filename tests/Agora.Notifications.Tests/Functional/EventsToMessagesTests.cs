@@ -102,6 +102,26 @@ public sealed class EventsToMessagesTests(NotificationsFactory factory) : IClass
     }
 
     [Fact]
+    public async Task A_one_time_code_goes_by_email_only_and_at_once_even_in_a_digest_preference()
+    {
+        var id = await factory.ParticipantAsync("fr");
+        var client = factory.ClientFor(id, Roles.Participant);
+        var digest = await client.PutAsJsonAsync("/api/notifications/me/preferences", new { digest = true, digestAt = "07:00" });
+        Assert.True(digest.IsSuccessStatusCode, await digest.Content.ReadAsStringAsync());
+
+        await factory.PublishAsync(new OneTimeCodeIssued(id, "sign-in", "482913", "fr", DateTimeOffset.UtcNow.AddMinutes(10)));
+        await factory.PublishAsync(new OneTimeCodeIssued(id, "verify-email", "111111", "fr", DateTimeOffset.UtcNow.AddMinutes(-1)));
+
+        var deliveries = await factory.WaitForDeliveriesAsync(id, d => d.Any(x => x.TemplateKey == "code.sign-in" && x.Status == DeliveryStatus.Sent), "the code is emailed");
+        var code = Assert.Single(deliveries, d => d.TemplateKey.StartsWith("code.", StringComparison.Ordinal));
+        Assert.Equal("email", code.Channel);
+        var email = Assert.Single(factory.Smtp.To(FakeRegistryEmail(id)), m => m.Subject == "Votre code de connexion à l'Agora");
+        Assert.Contains("482913", email.TextBody, StringComparison.Ordinal);
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.Notifications.AnyAsync(n => n.ParticipantId == id && n.Category == "code"), "codes never go to the in-app inbox");
+    }
+
+    [Fact]
     public async Task Broadcast_charter_events_reach_every_known_participant_in_their_language()
     {
         var participants = new[] { await factory.ParticipantAsync("ar"), await factory.ParticipantAsync("fr"), await factory.ParticipantAsync("en") };

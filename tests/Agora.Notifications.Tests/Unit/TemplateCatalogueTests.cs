@@ -61,7 +61,7 @@ public sealed class TemplateCatalogueTests
     {
         var parameters = new Dictionary<string, string>
         {
-            ["startsAt"] = "2026-12-01 10:00", ["version"] = "2", ["articleCount"] = "12", ["closesAt"] = "2026-12-03 18:00",
+            ["code"] = "482913", ["startsAt"] = "2026-12-01 10:00", ["version"] = "2", ["articleCount"] = "12", ["closesAt"] = "2026-12-03 18:00",
             ["theme"] = "العدالة الاجتماعية", ["deadline"] = "2026-12-10", ["count"] = "2", ["items"] = "• a\n• b",
             ["title.ar"] = "إعلان", ["body.ar"] = "نص الإعلان", ["title.fr"] = "Annonce", ["body.fr"] = "Texte", ["title.en"] = "Notice", ["body.en"] = "Text",
         };
