@@ -12,6 +12,17 @@
 //                GetSection("k"), BindConfiguration("k") key is set by the chart or has a value in
 //                appsettings.json (reads with a default are only noted, unless the default is a
 //                loopback address: that is wrong in a pod, so the chart must set the key)
+//   2b. chart env (new): every chart variable named Agora__* or <Service>__* (Registry__,
+//                Workshops__, Charter__, Notifications__, Gateway__, Messaging__) corresponds to a key
+//                the code or an appsettings*.json knows: a string literal "A:B:C" in the sources (a
+//                read or a const key name), a leaf of appsettings*.json, a property of an options
+//                class bound with Configure<T>(GetSection("S")) / GetSection("S").Get<T>(), anything
+//                under a section the code walks (GetSection("S").GetChildren()), or a key with an
+//                interpolated part ($"S:{id}:Secret"). A variable nothing reads is a silent no-op
+//                (Agora__Smtp__Host while the code reads Notifications:Smtp:Host).
+//   2c. loopback (new): a key whose appsettings.json value, or whose default in the code (also
+//                through a const key name and `is { Length: > 0 } x ? x : "..."`), is a loopback
+//                address (127.0.0.1, localhost, [::1]) must be set by the chart
 //   3. probes    /health/live and /health/ready appear in the code and are the chart's probe paths
 //   4. migrate   the code handles --migrate where the chart runs a migration Job
 //   5. gateway   each YARP cluster in gateway/Agora.Gateway/appsettings.json has its destination
@@ -234,6 +245,91 @@ function checkConfig(p, settings, files, chart) {
   ok(`${checked} configuration read(s) in ${files.length} source file(s) are provided by the chart or appsettings.json`);
 }
 
+// ---- 2b / 2c: chart variables nothing reads; loopback values the chart does not override --------
+const ENV_PREFIXES = ["Agora", "Messaging", ...PROJECTS.map((p) => p.component[0].toUpperCase() + p.component.slice(1))];
+const ENV_CHECKED = new RegExp(`^(${ENV_PREFIXES.join("|")})__`, "i");
+const norm = (key) => key.toLowerCase().split(":").map((s) => (/^\d+$/.test(s) ? "#" : s)).join(":");
+
+function leaves(obj, prefix = "", out = new Map()) {
+  if (obj !== null && typeof obj === "object") {
+    for (const [k, v] of Object.entries(obj)) leaves(v, prefix ? `${prefix}:${k}` : k, out);
+  } else if (prefix) out.set(prefix, obj);
+  return out;
+}
+
+function knownKeys(dir, files) {
+  const exact = new Set(), prefixes = new Set(), patterns = [];
+  for (const f of readdirSync(dir).filter((f) => /^appsettings(\..+)?\.json$/i.test(f))) {
+    try { for (const k of leaves(readJsonc(path.join(dir, f))).keys()) exact.add(norm(k)); } catch { /* reported elsewhere */ }
+  }
+  const texts = files.map((f) => readFileSync(f, "utf8"));
+  const all = texts.join("\n");
+  // class/record name -> public settable properties
+  const props = (type) => {
+    const m = new RegExp(`\\b(?:class|record)\\s+${type}\\b[^{]*\\{`).exec(all);
+    if (!m) return null;
+    let depth = 1, i = m.index + m[0].length;
+    const start = i;
+    while (i < all.length && depth > 0) { if (all[i] === "{") depth++; else if (all[i] === "}") depth--; i++; }
+    return [...all.slice(start, i).matchAll(/public\s+[\w<>?,\[\]. ]+?\s+(\w+)\s*\{\s*get;\s*(?:set|init);/g)].map((x) => x[1]);
+  };
+  for (const text of texts) {
+    for (const m of text.matchAll(/(\$?)"([A-Za-z][\w.-]*(?::(?:[\w.-]+|\{[^}]+\}))+)"/g)) {
+      if (!m[1]) { exact.add(norm(m[2])); continue; }
+      const re = m[2].split(/\{[^}]+\}/).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^:]+");
+      patterns.push(new RegExp(`^${re}(:.*)?$`, "i")); // an interpolated section: anything under it
+    }
+    for (const m of text.matchAll(/Configure<(\w+)>\(\s*[\w.]*GetSection\(\s*"([^"]+)"\s*\)\s*\)/g)) {
+      const ps = props(m[1]);
+      if (ps) for (const pr of ps) exact.add(norm(`${m[2]}:${pr}`)); else prefixes.add(norm(m[2]));
+    }
+    for (const m of text.matchAll(/GetSection\(\s*"([^"]+)"\s*\)\s*\.\s*Get<(\w+)>/g)) {
+      const ps = props(m[2]);
+      if (ps) for (const pr of ps) exact.add(norm(`${m[1]}:${pr}`)); else prefixes.add(norm(m[1]));
+    }
+    for (const m of text.matchAll(/GetSection\(\s*"([^"]+)"\s*\)\s*\.\s*GetChildren\(/g)) prefixes.add(norm(m[1]));
+  }
+  return (key) => {
+    const k = norm(key);
+    return exact.has(k) || [...prefixes].some((pre) => k.startsWith(pre + ":")) || patterns.some((re) => re.test(key));
+  };
+}
+
+function checkChartEnv(p, dir, files, chart) {
+  const known = knownKeys(dir, files);
+  let n = 0;
+  for (const name of chart.env.keys()) {
+    if (!ENV_CHECKED.test(name)) continue;
+    const key = name.replaceAll("__", ":");
+    if (known(key)) n++;
+    else fail(`chart sets ${name} but no code or appsettings key ${key} corresponds to it (a setting nothing reads)`);
+  }
+  ok(`${n} chart variable(s) named ${ENV_PREFIXES.join("__/")}__ correspond to keys the code reads`);
+}
+
+function checkLoopback(p, settings, files, chart) {
+  const flagged = new Set();
+  const must = (key, value, where) => {
+    if (flagged.has(key.toLowerCase()) || providedByChart(chart.env, key)) return;
+    flagged.add(key.toLowerCase());
+    fail(`${where} gives "${key}" the loopback value "${value}" and the chart does not set ${key.replaceAll(":", "__")}`);
+  };
+  for (const [key, value] of leaves(settings))
+    if (typeof value === "string" && LOOPBACK.test(value)) must(key, value, `${p.dir}/appsettings.json`);
+  const texts = files.map((f) => [f, readFileSync(f, "utf8")]);
+  const consts = new Map();
+  for (const [, t] of texts) for (const m of t.matchAll(/const\s+string\s+(\w+)\s*=\s*"([^"]+)"/g)) consts.set(m[1], m[2]);
+  for (const [f, t] of texts) {
+    const where = path.relative(codeRoot, f);
+    const key = (k) => (k.startsWith('"') ? k.slice(1, -1) : consts.get(k.split(".").pop()));
+    for (const m of t.matchAll(/[Cc]onfig\w*\s*\[\s*("[^"]+"|[\w.]+)\s*\]\s*(?:\?\?\s*|is\s*\{[^}]*\}\s*(\w+)\s*\?\s*\2\s*:\s*)"([^"]*)"/g)) {
+      const k = key(m[1]);
+      if (k && LOOPBACK.test(m[3])) must(k, m[3], where);
+    }
+  }
+  if (flagged.size === 0) ok("every key with a loopback value in appsettings.json or the code is set by the chart");
+}
+
 function checkProbes(p, files, chart) {
   const code = files.map((f) => readFileSync(f, "utf8")).join("\n");
   const probes = {
@@ -362,6 +458,8 @@ for (const p of PROJECTS) {
 
   checkPorts(p, settings, chart);
   checkConfig(p, settings, files, chart);
+  checkChartEnv(p, dir, files, chart);
+  checkLoopback(p, settings, files, chart);
   const code = checkProbes(p, files, chart);
   if (p.kind === "service") checkMigrate(p, code, chart);
   if (p.kind === "gateway") checkGateway(p, settings, chart, portsByComponent);

@@ -17,8 +17,14 @@ const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
 function write(file, text) { mkdirSync(path.dirname(file), { recursive: true }); writeFileSync(file, text); }
 
+// The keys the chart sets (Agora__*, <Service>__*), as the code would name them: the conforming
+// tree "reads" each of them, so that the check's "a chart variable nothing reads" rule passes on it.
+const CHART_KEYS = [...new Set([...readFileSync(rendered, "utf8").matchAll(
+  /\b((?:Agora|Messaging|Registry|Workshops|Charter|Notifications|Gateway)__[A-Za-z0-9_.-]+)/g)].map((m) => m[1].replaceAll("__", ":")))];
+
 function makeTree(root) {
   write(`${root}/services/Agora.ServiceDefaults/Agora.ServiceDefaults.csproj`, "<Project Sdk=\"Microsoft.NET.Sdk\" />\n");
+  write(`${root}/services/Agora.ServiceDefaults/Keys.cs`, `static class Keys { static readonly string[] All = {\n${CHART_KEYS.map((k) => `  "${k}",`).join("\n")}\n}; }\n`);
   write(`${root}/services/Agora.ServiceDefaults/Extensions.cs`, [
     'var agora = builder.Configuration.GetSection("Agora");',
     'var rest = agora.GetValue<int>("RestPort");',
@@ -63,6 +69,12 @@ const BREAKS = [
   ["no readiness endpoint", (t) => edit(`${t}/services/Agora.ServiceDefaults/Extensions.cs`, "/health/ready", "/healthz"), /no "\/health\/ready"/],
   ["no --migrate", (t) => edit(`${t}/services/Notifications/Agora.Notifications/Program.cs`, "--migrate", "--upgrade-db"), /no "--migrate"/],
   ["a new YARP cluster", (t) => edit(`${t}/gateway/Agora.Gateway/appsettings.json`, '"Clusters": {', '"Clusters": {\n "search": { "Destinations": { "primary": { "Address": "http://localhost:5501" } } },'), /ReverseProxy__Clusters__search__Destinations__primary__Address/],
+  ["a chart variable nothing reads (the code renamed its key)", (t) => edit(`${t}/services/Agora.ServiceDefaults/Keys.cs`, '"Notifications:Smtp:Host"', '"Mail:Smtp:Host"'),
+    /chart sets Notifications__Smtp__Host but no code or appsettings key/],
+  ["a loopback value in appsettings.json the chart does not override", (t) => edit(`${t}/services/Charter/Agora.Charter/appsettings.json`, '"Agora":', '"Charter": { "Search": { "Url": "http://127.0.0.1:9200" } },\n  "Agora":'),
+    /"Charter:Search:Url" the loopback value/],
+  ["a loopback default behind a const key name", (t) => edit(`${t}/services/Workshops/Agora.Workshops/Program.cs`, "var mq", 'const string SearchKey = "Workshops:SearchGrpc";\nvar search = builder.Configuration[SearchKey] ?? "http://localhost:5999";\nvar mq'),
+    /"Workshops:SearchGrpc" the loopback value/],
 ];
 
 let bad = 0;

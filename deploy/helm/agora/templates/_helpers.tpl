@@ -102,14 +102,21 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $svc := index $root.Values.services $name -}}
 {{- default (printf "%s-%s-db" (include "agora.fullname" $root) $name) $svc.database.existingSecret -}}
 {{- end -}}
-{{- define "agora.identitySecret" -}}
-{{- default (printf "%s-identity" (include "agora.fullname" .)) .Values.identity.existingSecret -}}
+{{- define "agora.registryKeysSecret" -}}
+{{- default (printf "%s-registry-keys" (include "agora.fullname" .)) .Values.registryKeys.existingSecret -}}
 {{- end -}}
-{{- define "agora.dataProtectionSecret" -}}
-{{- default (printf "%s-data-protection" (include "agora.fullname" .)) .Values.dataProtection.existingSecret -}}
+{{- define "agora.clientSecretsSecret" -}}
+{{- default (printf "%s-oidc-clients" (include "agora.fullname" .)) .Values.identity.clientSecrets.existingSecret -}}
 {{- end -}}
-{{- define "agora.personalDataKeysSecret" -}}
-{{- default (printf "%s-personal-data-keys" (include "agora.fullname" .)) .Values.personalDataKeys.existingSecret -}}
+{{/* Where the registry's key files are mounted (read-only, from the registry-keys Secret). */}}
+{{- define "agora.registryKeysDir" -}}/etc/agora/registry-keys{{- end -}}
+
+{{/* Registry key-file settings (the Deployment and the migration Job: both build the host, which loads the keys). */}}
+{{- define "agora.registryKeyEnv" -}}
+Registry__Keys__GenerateIfMissing: "false"
+Registry__Privacy__KeyFile: {{ printf "%s/privacy.key" (include "agora.registryKeysDir" .) | quote }}
+Registry__Identity__SigningKeyFile: {{ printf "%s/signing.pem" (include "agora.registryKeysDir" .) | quote }}
+Registry__Identity__EncryptionKeyFile: {{ printf "%s/encryption.pem" (include "agora.registryKeysDir" .) | quote }}
 {{- end -}}
 {{- define "agora.smtpSecret" -}}
 {{- default (printf "%s-smtp" (include "agora.fullname" .)) .Values.smtp.existingSecret -}}
@@ -158,24 +165,51 @@ OTEL_EXPORTER_OTLP_ENDPOINT: {{ .otlpEndpoint | quote }}
 OTEL_EXPORTER_OTLP_PROTOCOL: {{ .otlpProtocol | quote }}
 {{- end }}
 {{- end }}
-{{- if or (eq $c.name "registry") (eq $c.name "gateway") }}
-Agora__DataProtection__KeyRingPath: "/etc/agora/data-protection"
-{{- end }}
+{{- $registry := include "agora.componentName" (list $root "registry") }}
+{{- $registryRest := printf "http://%s:%d" $registry ($root.Values.services.registry.restPort | int) }}
+{{- $registryGrpc := printf "http://%s:%d" $registry ($root.Values.services.registry.grpcPort | int) }}
 {{- if eq $c.name "registry" }}
-Agora__Identity__Issuer: {{ $root.Values.identity.issuer | quote }}
-Agora__Identity__SigningKeyPath: "/etc/agora/identity/signing.pem"
-Agora__Identity__EncryptionKeyPath: "/etc/agora/identity/encryption.pem"
-Agora__PersonalData__KeysPath: "/etc/agora/personal-data-keys"
+{{- /* Registry:*, read by services/Registry/Agora.Registry (README "Identity", "Privacy"). */}}
+Agora__Auth__Issuer: {{ $root.Values.identity.issuer | quote }}
+{{ include "agora.registryKeyEnv" $root }}
+{{- with $root.Values.identity.clients }}
+{{- range $i, $uri := .web.redirectUris }}
+{{ printf "Registry__Identity__Clients__agora-web__RedirectUris__%d" $i }}: {{ $uri | quote }}
+{{- end }}
+{{- range $i, $uri := .web.postLogoutRedirectUris }}
+{{ printf "Registry__Identity__Clients__agora-web__PostLogoutRedirectUris__%d" $i }}: {{ $uri | quote }}
+{{- end }}
+{{- range $i, $uri := .mobile.redirectUris }}
+{{ printf "Registry__Identity__Clients__agora-mobile__RedirectUris__%d" $i }}: {{ $uri | quote }}
+{{- end }}
+{{- range $i, $uri := .mobile.postLogoutRedirectUris }}
+{{ printf "Registry__Identity__Clients__agora-mobile__PostLogoutRedirectUris__%d" $i }}: {{ $uri | quote }}
+{{- end }}
+{{- end }}
+{{- range $id, $p := $root.Values.identity.partners }}
+{{ printf "Registry__Identity__Partners__%s__DisplayName" $id }}: {{ default $id $p.displayName | quote }}
+{{- end }}
+{{- end }}
+{{- if eq $c.name "workshops" }}
+Workshops__RegistryGrpc: {{ $registryGrpc | quote }}
 {{- end }}
 {{- if eq $c.name "notifications" }}
-Agora__Smtp__Host: {{ $root.Values.smtp.host | quote }}
-Agora__Smtp__Port: {{ $root.Values.smtp.port | int | quote }}
-Agora__Smtp__UseStartTls: {{ $root.Values.smtp.useStartTls | toString | quote }}
-Agora__Smtp__From: {{ $root.Values.smtp.from | quote }}
-Agora__Smtp__Username: {{ $root.Values.smtp.username | quote }}
-Agora__Sms__Provider: {{ $root.Values.sms.provider | quote }}
-Agora__Sms__Endpoint: {{ $root.Values.sms.endpoint | quote }}
-Agora__Sms__Sender: {{ $root.Values.sms.sender | quote }}
+{{- /* Notifications:*, read by services/Notifications/Agora.Notifications (README "Configuration"). */}}
+Notifications__RegistryGrpc: {{ $registryGrpc | quote }}
+Notifications__Auth__TokenEndpoint: {{ printf "%s/connect/token" $registryRest | quote }}
+Notifications__Auth__ClientId: "agora-notifications"
+Notifications__Auth__Scope: "registry.contacts"
+Notifications__Smtp__Host: {{ $root.Values.smtp.host | quote }}
+Notifications__Smtp__Port: {{ $root.Values.smtp.port | int | quote }}
+Notifications__Smtp__Security: {{ $root.Values.smtp.security | quote }}
+Notifications__Smtp__From: {{ $root.Values.smtp.from | quote }}
+{{- with $root.Values.smtp.username }}
+Notifications__Smtp__Username: {{ . | quote }}
+{{- end }}
+Notifications__Smtp__Timeout: {{ $root.Values.smtp.timeout | quote }}
+Notifications__Sms__BaseUrl: {{ $root.Values.sms.baseUrl | quote }}
+Notifications__Sms__Sender: {{ $root.Values.sms.sender | quote }}
+Notifications__Sms__Timeout: {{ $root.Values.sms.timeout | quote }}
 {{- end }}
 {{- if eq $c.kind "gateway" }}
 {{- /* YARP: one REST cluster <svc> and one gRPC cluster <svc>-grpc per service, destination "primary". */}}
@@ -183,14 +217,6 @@ Agora__Sms__Sender: {{ $root.Values.sms.sender | quote }}
 {{- if $svc.enabled }}
 {{ printf "ReverseProxy__Clusters__%s__Destinations__primary__Address" $svcName }}: {{ printf "http://%s:%d" (include "agora.componentName" (list $root $svcName)) ($svc.restPort | int) | quote }}
 {{ printf "ReverseProxy__Clusters__%s-grpc__Destinations__primary__Address" $svcName }}: {{ printf "http://%s:%d" (include "agora.componentName" (list $root $svcName)) ($svc.grpcPort | int) | quote }}
-{{- end }}
-{{- end }}
-{{- else }}
-{{- /* Service-to-service gRPC (e.g. workshops asks registry about eligibility). */}}
-{{- range $svcName, $svc := $root.Values.services }}
-{{- if and $svc.enabled (ne $svcName $c.name) }}
-{{ printf "Agora__Services__%s__Grpc" $svcName }}: {{ printf "http://%s:%d" (include "agora.componentName" (list $root $svcName)) ($svc.grpcPort | int) | quote }}
-{{ printf "Agora__Services__%s__Rest" $svcName }}: {{ printf "http://%s:%d" (include "agora.componentName" (list $root $svcName)) ($svc.restPort | int) | quote }}
 {{- end }}
 {{- end }}
 {{- end }}
@@ -215,14 +241,33 @@ Agora__Sms__Sender: {{ $root.Values.sms.sender | quote }}
       name: {{ include "agora.rabbitmqSecret" $root }}
       key: {{ $root.Values.rabbitmq.existingSecretKey | default "uri" }}
 {{- end }}
+{{- if eq $c.name "registry" }}
+- name: Registry__Identity__Clients__agora-notifications__Secret
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "agora.clientSecretsSecret" $root }}
+      key: notifications
+{{- range $id, $p := $root.Values.identity.partners }}
+- name: {{ printf "Registry__Identity__Partners__%s__Secret" $id }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "agora.clientSecretsSecret" $root }}
+      key: {{ printf "partner-%s" $id }}
+{{- end }}
+{{- end }}
 {{- if eq $c.name "notifications" }}
-- name: Agora__Smtp__Password
+- name: Notifications__Auth__ClientSecret
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "agora.clientSecretsSecret" $root }}
+      key: notifications
+- name: Notifications__Smtp__Password
   valueFrom:
     secretKeyRef:
       name: {{ include "agora.smtpSecret" $root }}
       key: password
       optional: true
-- name: Agora__Sms__ApiKey
+- name: Notifications__Sms__ApiKey
   valueFrom:
     secretKeyRef:
       name: {{ include "agora.smsSecret" $root }}
