@@ -61,7 +61,7 @@ start gateway/Agora.Gateway gateway
 
 echo -n "Waiting for the platform to be ready"
 for i in $(seq 1 120); do
-  if curl -fsS -o /dev/null http://127.0.0.1:8080/health/ready; then break; fi
+  if curl -fs -o /dev/null http://127.0.0.1:8080/health/ready; then break; fi
   for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo; echo "A process exited; see $logs" >&2; exit 1; }; done
   [ "$i" = 120 ] && { echo; echo "Not ready after 120 s; see $logs and http://127.0.0.1:8080/health/ready" >&2; exit 1; }
   echo -n "."; sleep 1
