@@ -128,6 +128,12 @@ public sealed class TestInfrastructure
     private static async Task<TestInfrastructure> StartLocalAsync()
     {
         var dir = Directory.CreateTempSubdirectory("agora-test-").FullName;
+        // PostgreSQL runs as the postgres account when the tests run as root: it must reach its folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
         var pgPort = FreePort();
         var amqpPort = FreePort();
         var script = Path.Combine(RepositoryRoot(), "deploy", "local", "infra.sh");
