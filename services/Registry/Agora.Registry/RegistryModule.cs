@@ -11,6 +11,7 @@ using Agora.Registry.Participants;
 using Agora.Registry.Privacy;
 using Agora.Registry.Themes;
 using Agora.Registry.Vetting;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Agora.Registry;
 
@@ -20,6 +21,8 @@ public static class RegistryModule
     {
         builder.AddServiceDatabase<RegistryDbContext>("registrydb");
         builder.AddAgoraMessaging<RegistryDbContext>("registry");
+        // One key ring for all replicas, so a sign-in cookie issued by one is read by the others.
+        builder.Services.AddDataProtection().SetApplicationName("agora-registry").PersistKeysToDbContext<RegistryDbContext>();
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
 

@@ -4,12 +4,20 @@ using Agora.Registry.Memberships;
 using Agora.Registry.Participants;
 using Agora.Registry.Themes;
 using Agora.Registry.Vetting;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Registry.Data;
 
-public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// The ASP.NET data-protection key ring (sign-in cookies, antiforgery), shared by every registry
+    /// replica. These keys protect short-lived browser state, not personal data, whose key is a file
+    /// outside the database.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Participant> Participants => Set<Participant>();
     public DbSet<Theme> Themes => Set<Theme>();
     public DbSet<FoundingCallVersion> FoundingCallVersions => Set<FoundingCallVersion>();
