@@ -5,7 +5,8 @@
 # Usage: bash bench/registry/run.sh   (from the repository root, after building both in Release)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd); cd "$root"
-eval "$(bash /work/main/deploy/local/infra.sh env test)"
+bash deploy/local/infra.sh start test
+eval "$(bash deploy/local/infra.sh env test)"
 pg_host=127.0.0.1; pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$AGORA_TEST_POSTGRES")
 db=agora_registry_bench
 psql() { command psql -h $pg_host -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
