@@ -19,6 +19,12 @@ public sealed class OutboxOptions
     /// <summary>Longest wait between attempts while the broker is unreachable.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Longest wait for the broker to confirm one publish. A publish caught by a dropped connection
+    /// can wait forever; past this it counts as a broker failure and the row is tried again.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A row that cannot be turned back into a message is given up after this many tries.</summary>
     public int MaxAttempts { get; set; } = 5;
 }
@@ -95,7 +101,9 @@ public sealed class OutboxRelay<TDbContext>(
             }
             try
             {
-                await PublishAsync(row, message, type, ct);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(settings.PublishTimeout);
+                await PublishAsync(row, message, type, timeout.Token);
                 row.SentAt = time.GetUtcNow();
             }
             catch (Exception e) when (!ct.IsCancellationRequested)

@@ -92,6 +92,7 @@ public sealed class MessagingHarness : IAsyncDisposable
             ["ConnectionStrings:rabbitmq"] = (broker ?? Broker).ToString(),
             ["Messaging:Outbox:PollInterval"] = "00:00:00.050",
             ["Messaging:Outbox:MaxBackoff"] = "00:00:01",
+            ["Messaging:Outbox:PublishTimeout"] = "00:00:03",
         });
         builder.AddServiceDatabase<TestDbContext>("testdb");
         builder.AddAgoraMessaging<TestDbContext>(service, bus =>
