@@ -33,7 +33,6 @@ dll() { # path of a project's built assembly
 # A local run is a development environment: development OIDC clients and secrets, key files
 # generated under ~/.local/share/agora on first run.
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
-export Notifications__Auth__ClientSecret=dev-only-notifications-secret
 export Agora__Auth__Issuer=http://127.0.0.1:8080/
 
 # A local SMTP server with a web inbox, so the mail Agora sends can be read (notifications sends to :2525).

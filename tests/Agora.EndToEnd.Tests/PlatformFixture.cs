@@ -109,7 +109,6 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Workshops__RegistryGrpc"] = $"http://127.0.0.1:{registry.GrpcPort}",
             ["Notifications__RegistryGrpc"] = $"http://127.0.0.1:{registry.GrpcPort}",
             ["Notifications__Auth__TokenEndpoint"] = $"http://127.0.0.1:{registry.RestPort}/connect/token",
-            ["Notifications__Auth__ClientSecret"] = "dev-only-notifications-secret", // the registry's Development client secret
             ["Notifications__Smtp__Port"] = $"{TestInfrastructure.FreePort()}", // nothing listens: email deliveries wait and retry
             [$"ConnectionStrings__{key}db"] = Databases[key],
             ["Agora__RestPort"] = $"{Ports[key].RestPort}",
