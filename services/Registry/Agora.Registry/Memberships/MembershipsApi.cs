@@ -63,8 +63,14 @@ public static class MembershipsApi
         db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == orgId && p.Status != ParticipantStatus.Erased
             && (p.Kind == ParticipantKind.Organization || p.Kind == ParticipantKind.Movement), ct);
 
+    /// <summary>
+    /// Locks the organization's row (<c>FOR UPDATE</c>, in the caller's transaction) before counting its
+    /// delegates, so concurrent nominations for one organization are counted one after the other and
+    /// can never exceed the maximum together.
+    /// </summary>
     private static async Task<ProblemHttpResult?> CheckDelegatesAsync(Guid orgId, RegistryDbContext db, IConfiguration config, CancellationToken ct)
     {
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM participants WHERE id = {orgId} FOR UPDATE", ct);
         var max = config.GetValue(MaxDelegatesSetting, 5);
         var count = await db.Memberships.CountAsync(m => m.OrganizationId == orgId && m.Role == MembershipRole.Delegate, ct);
         return count >= max
@@ -113,6 +119,7 @@ public static class MembershipsApi
         {
             return new FieldErrors().Add("individualId", "No such individual.").ToProblem();
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (role == MembershipRole.Delegate && await CheckDelegatesAsync(orgId, db, config, ct) is { } tooMany)
         {
             return tooMany;
@@ -123,6 +130,7 @@ public static class MembershipsApi
         try
         {
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -144,6 +152,7 @@ public static class MembershipsApi
         {
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Only steering, the organization or its spokespersons manage its members.");
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == orgId && m.IndividualId == individualId, ct);
         if (membership is null)
         {
@@ -155,6 +164,7 @@ public static class MembershipsApi
         }
         membership.Role = role!.Value;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(View(membership));
     }
 
