@@ -54,8 +54,11 @@ public static partial class SignIn
                 {
                     return new BrowserResult { ResultType = BrowserResultType.UnknownError, Error = $"{response.StatusCode}: no login form" };
                 }
+                // The form's antiforgery token goes with the antiforgery cookie this client keeps.
+                var token = WebUtility.HtmlDecode(AntiforgeryToken().Match(page).Groups[1].Value);
                 response = await http.PostAsync(new Uri("/connect/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
                 {
+                    ["__RequestVerificationToken"] = token,
                     ["method"] = "password",
                     ["email"] = email,
                     ["password"] = password,
@@ -71,5 +74,8 @@ public static partial class SignIn
 
         [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
         private static partial Regex ReturnUrl();
+
+        [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]*)\"")]
+        private static partial Regex AntiforgeryToken();
     }
 }

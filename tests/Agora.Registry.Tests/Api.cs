@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Agora.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,6 +38,24 @@ public static class Api
     {
         var events = await EventsAsync<Agora.Contracts.Registry.OneTimeCodeIssued>(factory, id);
         return events.Last(e => e.GetProperty("purpose").GetString() == purpose).GetProperty("code").GetString()!;
+    }
+
+    /// <summary>The antiforgery token of a sign-in page (the client keeps the antiforgery cookie that goes with it).</summary>
+    public static string AntiforgeryToken(string page)
+    {
+        var token = WebUtility.HtmlDecode(Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]*)\"").Groups[1].Value);
+        Assert.False(string.IsNullOrEmpty(token), "The sign-in page carries no antiforgery token.");
+        return token;
+    }
+
+    /// <summary>
+    /// A sign-in form as a browser posts it: <paramref name="fields"/> plus the antiforgery token read
+    /// from the page just rendered for <paramref name="client"/> (which must keep cookies).
+    /// </summary>
+    public static async Task<FormUrlEncodedContent> SignInFormAsync(HttpClient client, Dictionary<string, string> fields)
+    {
+        var token = AntiforgeryToken(await client.GetStringAsync("/connect/login"));
+        return new FormUrlEncodedContent(new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token });
     }
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected)

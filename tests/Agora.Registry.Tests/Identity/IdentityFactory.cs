@@ -112,16 +112,20 @@ public sealed class TestBrowser(IdentityFactory factory, string email, string? p
                 return new BrowserResult { ResultType = BrowserResultType.UnknownError, Error = $"{response.StatusCode}: {page}" };
             }
             var returnUrl = System.Net.WebUtility.HtmlDecode(Regex.Match(page, "name=\"returnUrl\" value=\"([^\"]*)\"").Groups[1].Value);
+            var token = Api.AntiforgeryToken(page);
             Dictionary<string, string> form;
             if (password is not null)
             {
-                form = new() { ["method"] = "password", ["email"] = email, ["password"] = password, ["returnUrl"] = returnUrl };
+                form = new() { ["method"] = "password", ["email"] = email, ["password"] = password, ["returnUrl"] = returnUrl, ["__RequestVerificationToken"] = token };
             }
             else
             {
-                await http.PostAsync("/connect/login/code", new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = email, ["returnUrl"] = returnUrl }), cancellationToken);
+                await http.PostAsync("/connect/login/code", new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["email"] = email, ["returnUrl"] = returnUrl, ["__RequestVerificationToken"] = token,
+                }), cancellationToken);
                 var id = await IdOfAsync(email);
-                form = new() { ["method"] = "code", ["email"] = email, ["code"] = await Api.LastCodeAsync(factory, id, "sign-in"), ["returnUrl"] = returnUrl };
+                form = new() { ["method"] = "code", ["email"] = email, ["code"] = await Api.LastCodeAsync(factory, id, "sign-in"), ["returnUrl"] = returnUrl, ["__RequestVerificationToken"] = token };
             }
             response = await http.PostAsync("/connect/login", new FormUrlEncodedContent(form), cancellationToken);
             LoginStatuses.Add(response.StatusCode);

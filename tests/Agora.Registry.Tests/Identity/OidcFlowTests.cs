@@ -108,19 +108,19 @@ public sealed class OidcFlowTests(IdentityFactory factory) : IClassFixture<Ident
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            statuses.Add((await anonymous.PostAsync("/connect/login", Form(email, "wrong password " + i))).StatusCode);
+            statuses.Add((await anonymous.PostAsync("/connect/login", await FormAsync(email, "wrong password " + i))).StatusCode);
         }
-        var right = await anonymous.PostAsync("/connect/login", Form(email, Password));
+        var right = await anonymous.PostAsync("/connect/login", await FormAsync(email, Password));
 
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
-        Assert.False(right.Headers.Contains("Set-Cookie"));
-        var unknown = await anonymous.PostAsync("/connect/login", Form(Api.NewEmail("nobody"), Password));
+        Assert.DoesNotContain(right.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("agora.registry.login", StringComparison.Ordinal));
+        var unknown = await anonymous.PostAsync("/connect/login", await FormAsync(Api.NewEmail("nobody"), Password));
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
     }
 
-    private static FormUrlEncodedContent Form(string email, string password) =>
-        new(new Dictionary<string, string> { ["method"] = "password", ["email"] = email, ["password"] = password, ["returnUrl"] = "/" });
+    private Task<FormUrlEncodedContent> FormAsync(string email, string password) =>
+        Api.SignInFormAsync(anonymous, new Dictionary<string, string> { ["method"] = "password", ["email"] = email, ["password"] = password, ["returnUrl"] = "/" });
 
     [Fact]
     public async Task Client_credentials_give_partners_the_partner_role_and_notifications_the_contacts_scope()

@@ -16,7 +16,7 @@ public sealed class SignInRateLimitTests(TightLimitsFactory factory) : IClassFix
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
         {
-            statuses.Add((await client.PostAsync("/connect/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            statuses.Add((await client.PostAsync("/connect/login", await Api.SignInFormAsync(client, new Dictionary<string, string>
             {
                 ["method"] = "password", ["email"] = "nobody@example.tn", ["password"] = "whatever it is", ["returnUrl"] = "/",
             }))).StatusCode);

@@ -5,6 +5,7 @@ using Agora.Registry.Data;
 using Agora.Registry.Participants;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
@@ -27,8 +28,9 @@ public static class ConnectApi
         endpoints.MapPost("/connect/token", Token).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
         endpoints.MapMethods("/connect/logout", ["GET", "POST"], (Delegate)Logout).AllowAnonymous();
         endpoints.MapGet("/connect/login", LoginPage).AllowAnonymous();
-        endpoints.MapPost("/connect/login", Login).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).DisableAntiforgery();
-        endpoints.MapPost("/connect/login/code", RequestCode).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).DisableAntiforgery();
+        // The forms carry an antiforgery token (checked in the handlers, before anything else happens).
+        endpoints.MapPost("/connect/login", Login).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
+        endpoints.MapPost("/connect/login/code", RequestCode).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
         return endpoints;
     }
 
@@ -123,35 +125,43 @@ public static class ConnectApi
             ? returnUrl
             : "/";
 
-    internal static IResult LoginPage(string? returnUrl, string? step, string? error) => Page(SafeReturnUrl(returnUrl), step, error);
+    internal static IResult LoginPage(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? step, string? error) =>
+        Page(context, antiforgery, SafeReturnUrl(returnUrl), step, error);
 
-    private static IResult Page(string returnUrl, string? step, string? error, int status = StatusCodes.Status200OK)
+    /// <summary>
+    /// The sign-in page. Each form carries an antiforgery token (tied to an antiforgery cookie set
+    /// here), so another site cannot post a sign-in or a code request in the visitor's browser.
+    /// </summary>
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string returnUrl, string? step, string? error, int status = StatusCodes.Status200OK)
     {
         var html = HtmlEncoder.Default;
+        var tokens = antiforgery.GetAndStoreTokens(context);
         var r = html.Encode(returnUrl);
+        var token = $"<input type=\"hidden\" name=\"{html.Encode(tokens.FormFieldName)}\" value=\"{html.Encode(tokens.RequestToken!)}\">";
         var message = error switch
         {
+            "expired" => "<p role=\"alert\">La page a expiré, veuillez réessayer. · انتهت صلاحية الصفحة، يرجى إعادة المحاولة. · The page expired, please try again.</p>",
             "locked" => "<p role=\"alert\">Trop de tentatives : compte verrouillé temporairement. · تم قفل الحساب مؤقتا.</p>",
             "failed" => "<p role=\"alert\">Identifiants incorrects. · بيانات غير صحيحة.</p>",
             _ => "",
         };
         var codeForm = step == "code"
             ? $"""
-              <form method="post" action="/connect/login"><input type="hidden" name="returnUrl" value="{r}">
+              <form method="post" action="/connect/login"><input type="hidden" name="returnUrl" value="{r}">{token}
               <input type="hidden" name="method" value="code">
               <label>Email <input name="email" type="email" autocomplete="username" required></label>
               <label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code" required></label>
               <button>Se connecter · دخول</button></form>
               """
             : $"""
-              <form method="post" action="/connect/login/code"><input type="hidden" name="returnUrl" value="{r}">
+              <form method="post" action="/connect/login/code"><input type="hidden" name="returnUrl" value="{r}">{token}
               <label>Email <input name="email" type="email" autocomplete="username" required></label>
               <button>Recevoir un code · استلام رمز</button></form>
               """;
         var body = $"""
             <!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>Agora</title></head><body>
             <h1>الدخول · Connexion · Sign in</h1>{message}
-            <form method="post" action="/connect/login"><input type="hidden" name="returnUrl" value="{r}">
+            <form method="post" action="/connect/login"><input type="hidden" name="returnUrl" value="{r}">{token}
             <input type="hidden" name="method" value="password">
             <label>Email <input name="email" type="email" autocomplete="username" required></label>
             <label>Mot de passe · كلمة السر <input name="password" type="password" autocomplete="current-password" required></label>
@@ -162,16 +172,34 @@ public static class ConnectApi
         return Results.Content(body, "text/html; charset=utf-8", statusCode: status);
     }
 
-    internal static async Task<IResult> Login(HttpContext context, SignIns signIns, CancellationToken ct)
+    /// <summary>
+    /// A post without a valid antiforgery token (no token, another visitor's, or a forged one) gets
+    /// the page back with a fresh token and a 400, before any sign-in work: no code is sent, no
+    /// failure is counted.
+    /// </summary>
+    private static async Task<IResult?> RefuseForgedAsync(HttpContext context, IAntiforgery antiforgery, IFormCollection form)
+    {
+        if (await antiforgery.IsRequestValidAsync(context))
+        {
+            return null;
+        }
+        return Page(context, antiforgery, SafeReturnUrl(form["returnUrl"]), form["method"] == "code" ? "code" : null, "expired", StatusCodes.Status400BadRequest);
+    }
+
+    internal static async Task<IResult> Login(HttpContext context, IAntiforgery antiforgery, SignIns signIns, CancellationToken ct)
     {
         var form = await context.Request.ReadFormAsync(ct);
+        if (await RefuseForgedAsync(context, antiforgery, form) is { } refused)
+        {
+            return refused;
+        }
         var returnUrl = SafeReturnUrl(form["returnUrl"]);
         var (outcome, participant) = form["method"] == "code"
             ? await signIns.CodeAsync(form["email"], form["code"], ct)
             : await signIns.PasswordAsync(form["email"], form["password"], ct);
         if (outcome != SignInOutcome.SignedIn || participant is null)
         {
-            return Page(returnUrl, form["method"] == "code" ? "code" : null, outcome == SignInOutcome.LockedOut ? "locked" : "failed",
+            return Page(context, antiforgery, returnUrl, form["method"] == "code" ? "code" : null, outcome == SignInOutcome.LockedOut ? "locked" : "failed",
                 outcome == SignInOutcome.LockedOut ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized);
         }
         var identity = new ClaimsIdentity(IdentitySetup.LoginScheme, Claims.Subject, Claims.Role);
@@ -180,10 +208,14 @@ public static class ConnectApi
         return Results.Redirect(returnUrl);
     }
 
-    internal static async Task<IResult> RequestCode(HttpContext context, SignIns signIns, CancellationToken ct)
+    internal static async Task<IResult> RequestCode(HttpContext context, IAntiforgery antiforgery, SignIns signIns, CancellationToken ct)
     {
         var form = await context.Request.ReadFormAsync(ct);
+        if (await RefuseForgedAsync(context, antiforgery, form) is { } refused)
+        {
+            return refused;
+        }
         await signIns.RequestCodeAsync(form["email"], ct);
-        return Page(SafeReturnUrl(form["returnUrl"]), "code", null);
+        return Page(context, antiforgery, SafeReturnUrl(form["returnUrl"]), "code", null);
     }
 }

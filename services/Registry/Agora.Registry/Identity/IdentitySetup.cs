@@ -65,6 +65,9 @@ public static class IdentitySetup
             o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
             o.SlidingExpiration = false;
         });
+        // The sign-in page's forms carry a token tied to this cookie (SameSite=Strict, HttpOnly); the
+        // tokens are protected with the data-protection key ring shared by the replicas.
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "agora.registry.antiforgery");
         builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, TrustOwnTokens>();
         builder.Services.AddScoped<SignIns>();
         builder.Services.AddSingleton<ClientSeeding>();
