@@ -22,14 +22,17 @@ public class IdentityFactory : RegistryFactory
     public const string PartnerId = "ngo-observatoire";
     public const string PartnerSecret = "partner-secret-for-tests";
 
-    private readonly string signingKey = Path.Combine(Path.GetTempPath(), $"agora-registry-signing-{Guid.NewGuid():N}.pem");
-    private readonly string encryptionKey = Path.Combine(Path.GetTempPath(), $"agora-registry-encryption-{Guid.NewGuid():N}.pem");
+    /// <summary>This factory's own token signing key file (generated on first start).</summary>
+    public string SigningKeyFile { get; } = Path.Combine(Path.GetTempPath(), $"agora-registry-signing-{Guid.NewGuid():N}.pem");
+
+    /// <summary>This factory's own token encryption key file (generated on first start).</summary>
+    public string EncryptionKeyFile { get; } = Path.Combine(Path.GetTempPath(), $"agora-registry-encryption-{Guid.NewGuid():N}.pem");
 
     protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings =>
     [
         new("Agora:Auth:Issuer", Issuer),
-        new("Registry:Identity:SigningKeyFile", signingKey),
-        new("Registry:Identity:EncryptionKeyFile", encryptionKey),
+        new("Registry:Identity:SigningKeyFile", SigningKeyFile),
+        new("Registry:Identity:EncryptionKeyFile", EncryptionKeyFile),
         new("Registry:Identity:Clients:agora-web:RedirectUris:0", WebRedirect),
         new("Registry:Identity:Clients:agora-mobile:RedirectUris:0", "tn.agora.mobile:/callback"),
         new("Registry:Identity:Clients:agora-notifications:Secret", NotificationsSecret),
@@ -48,8 +51,8 @@ public class IdentityFactory : RegistryFactory
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        File.Delete(signingKey);
-        File.Delete(encryptionKey);
+        File.Delete(SigningKeyFile);
+        File.Delete(EncryptionKeyFile);
         GC.SuppressFinalize(this);
     }
 

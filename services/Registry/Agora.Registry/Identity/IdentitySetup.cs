@@ -44,7 +44,11 @@ public static class IdentitySetup
                     .AllowClientCredentialsFlow()
                     .AllowRefreshTokenFlow();
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, ContactsScope);
+                // The current keys first: OpenIddict signs and encrypts with the first registered key;
+                // the previous ones (rotation) only validate and decrypt what was issued before.
                 o.AddSigningKey(signing).AddEncryptionKey(encryption);
+                KeyFiles.LoadPrevious(configuration, KeyFiles.PreviousSigningKeysSetting).ForEach(key => o.AddSigningKey(key));
+                KeyFiles.LoadPrevious(configuration, KeyFiles.PreviousEncryptionKeysSetting).ForEach(key => o.AddEncryptionKey(key));
                 o.DisableAccessTokenEncryption();
                 o.SetAccessTokenLifetime(TimeSpan.FromMinutes(configuration.GetValue("Registry:Identity:AccessTokenMinutes", 15)));
                 o.SetRefreshTokenLifetime(TimeSpan.FromDays(configuration.GetValue("Registry:Identity:RefreshTokenDays", 14)));
