@@ -2,6 +2,7 @@ using Agora.Messaging;
 using Agora.Registry;
 using Agora.Registry.Data;
 using Agora.Registry.Identity;
+using Agora.Registry.Privacy;
 using Agora.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,10 @@ if (await app.MigrateIfRequestedAsync<RegistryDbContext>(args))
 if (await GrantRoleCommand.RunIfRequestedAsync(app.Services, args) is int exitCode)
 {
     return exitCode;
+}
+if (await PrivacyKeyCommand.RunIfRequestedAsync(app.Services, args) is int keyExitCode)
+{
+    return keyExitCode;
 }
 app.UseServiceDefaults();
 app.UseRateLimiter(); // before authentication: OpenIddict answers /connect/token inside it

@@ -22,6 +22,22 @@ public static class KeyLocations
     /// <summary>Writes a new key file atomically (aside, then renamed), readable by its owner only.</summary>
     public static void WriteNew(string path, string content)
     {
+        var temporary = WriteAside(path, content);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary); // another host created it first
+        }
+    }
+
+    /// <summary>Replaces a key file atomically (written aside, then renamed over it), readable by its owner only.</summary>
+    public static void Replace(string path, string content) => File.Move(WriteAside(path, content), path, overwrite: true);
+
+    private static string WriteAside(string path, string content)
+    {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -34,13 +50,6 @@ public static class KeyLocations
         {
             writer.Write(content);
         }
-        try
-        {
-            File.Move(temporary, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary); // another host created it first
-        }
+        return temporary;
     }
 }
