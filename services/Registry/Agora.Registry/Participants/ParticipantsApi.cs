@@ -45,12 +45,20 @@ public static class ParticipantsApi
         OneTimeCodes codes, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var themes = (await db.Themes.Select(t => t.Slug).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        // Only what this request needs: which of its themes exist (none asked, no query), and the
+        // current founding call only when the request adheres to one.
+        var requested = Registration.NormalizeThemes(request.Themes);
+        var themes = requested.Count == 0
+            ? []
+            : (await db.Themes.Where(t => requested.Contains(t.Slug)).Select(t => t.Slug).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var participant = Registration.TryRegister(request, now, themes, protector, out var errors);
-        var current = await db.FoundingCallVersions.MaxAsync(v => v.Version, ct);
-        if (request.AdheresToFoundingCall is int version && version != current)
+        if (request.AdheresToFoundingCall is int version)
         {
-            errors.Add("adheresToFoundingCall", $"Adherence must be to the current version of the founding call ({current}).");
+            var current = await db.FoundingCallVersions.MaxAsync(v => v.Version, ct);
+            if (version != current)
+            {
+                errors.Add("adheresToFoundingCall", $"Adherence must be to the current version of the founding call ({current}).");
+            }
         }
         if (participant is null || errors.Any)
         {
