@@ -21,6 +21,7 @@ public static class RegistryModule
     {
         builder.AddServiceDatabase<RegistryDbContext>("registrydb");
         builder.Services.PoolRegistryDbContext();
+        builder.Services.AddSingleton<KnownThemes>();
         builder.AddAgoraMessaging<RegistryDbContext>("registry");
         // One key ring for all replicas, so a sign-in cookie issued by one is read by the others.
         builder.Services.AddDataProtection().SetApplicationName("agora-registry").PersistKeysToDbContext<RegistryDbContext>();

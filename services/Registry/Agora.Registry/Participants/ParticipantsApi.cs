@@ -42,15 +42,12 @@ public static class ParticipantsApi
 
     internal static async Task<Results<Created<Registered>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterParticipant request, RegistryDbContext db, PersonalDataProtector protector, PasswordHasher hasher,
-        OneTimeCodes codes, TimeProvider time, CancellationToken ct)
+        OneTimeCodes codes, KnownThemes knownThemes, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        // Only what this request needs: which of its themes exist (none asked, no query), and the
-        // current founding call only when the request adheres to one.
-        var requested = Registration.NormalizeThemes(request.Themes);
-        var themes = requested.Count == 0
-            ? []
-            : (await db.Themes.Where(t => requested.Contains(t.Slug)).Select(t => t.Slug).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        // Only what this request needs: which of its themes exist (known slugs need no query), and
+        // the current founding call only when the request adheres to one.
+        var themes = await knownThemes.FindAsync(db, Registration.NormalizeThemes(request.Themes), ct);
         var participant = Registration.TryRegister(request, now, themes, protector, out var errors);
         if (request.AdheresToFoundingCall is int version)
         {
