@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Registry benchmark through the gateway: 100,000 participants loaded, directory search latency,
-# sustained registrations. Uses the test PostgreSQL/RabbitMQ (deploy/local/infra.sh env test), a
-# database of its own (agora_registry_bench), Release builds of the registry and the gateway.
-# Usage: bash bench/registry/run.sh   (from the repository root, after building both in Release)
+# sustained registrations; CPU time per request of the registry and the gateway processes.
+# Uses the test PostgreSQL/RabbitMQ (deploy/local/infra.sh env test), a database of its own
+# (agora_registry_bench), Release builds of the registry and the gateway (built here).
+# Usage: bash bench/registry/run.sh   (from anywhere; BENCH_SECONDS=30 per scenario by default,
+#        BENCH_BUILD=0 to skip the Release builds)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd); cd "$root"
-bash deploy/local/infra.sh start test
+seconds=${BENCH_SECONDS:-30}
 eval "$(bash deploy/local/infra.sh env test)"
 pg_host=127.0.0.1; pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$AGORA_TEST_POSTGRES")
+# Start the test infrastructure only when it is not already up (it is shared; never stopped here).
+pg_isready -q -h $pg_host -p "$pg_port" || bash deploy/local/infra.sh start test
+if [ "${BENCH_BUILD:-1}" = 1 ]; then
+  dotnet build services/Registry/Agora.Registry -c Release -v q -nologo >/dev/null
+  dotnet build gateway/Agora.Gateway -c Release -v q -nologo >/dev/null
+fi
 db=agora_registry_bench
 psql() { command psql -h $pg_host -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -q "$@"; }
 psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
@@ -21,19 +29,44 @@ export Logging__LogLevel__Default=Warning
 reg=services/Registry/Agora.Registry/bin/Release/net10.0
 (cd $reg && dotnet Agora.Registry.dll --migrate >/dev/null)
 psql -d $db -f bench/registry/load.sql
+# The steady state of a table that autovacuum has visited (visibility map set, statistics fresh).
+psql -d $db -c "VACUUM ANALYZE participants"
 (cd $reg && exec dotnet Agora.Registry.dll) >$work/registry.log 2>&1 & reg_pid=$!
 gw=gateway/Agora.Gateway/bin/Release/net10.0
 (cd $gw && Agora__RestPort=5190 Agora__GrpcPort=5193 Gateway__RateLimitPermits=100000000 \
   ReverseProxy__Clusters__registry__Destinations__primary__Address=http://127.0.0.1:5191/ \
   exec dotnet Agora.Gateway.dll) >$work/gateway.log 2>&1 & gw_pid=$!
-trap 'kill $reg_pid $gw_pid 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-for i in $(seq 1 60); do curl -fsS -o /dev/null http://127.0.0.1:5190/api/registry/themes && break; sleep 1; done
+trap 'kill $reg_pid $gw_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+for i in $(seq 1 90); do curl -fsS -o /dev/null http://127.0.0.1:5190/api/registry/themes 2>/dev/null && break; sleep 1; done
 echo "participants: $(psql -d $db -tA -c 'select count(*) from participants')"
+
+# CPU time (user + system, clock ticks) a process has used so far.
+ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
+hz=$(getconf CLK_TCK)
+unsent() { psql -d $db -tA -c 'select count(*) from outbox_messages where sent_at is null'; }
+# run <title> <script> <connections> <base url>: wrk for $seconds, then CPU ms per request of each process.
+run() {
+  local title=$1 script=$2 conns=$3 url=$4 r0 g0 r1 g1 out n
+  r0=$(ticks $reg_pid); g0=$(ticks $gw_pid)
+  out=$(wrk -t2 -c"$conns" -d"${seconds}s" -s "bench/registry/$script" "$url" | tail -1)
+  r1=$(ticks $reg_pid); g1=$(ticks $gw_pid)
+  n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
+  echo "== $title (wrk -t2 -c$conns -d${seconds}s), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "   $out"
+  awk -v n="$n" -v r=$((r1 - r0)) -v g=$((g1 - g0)) -v hz="$hz" \
+    'BEGIN { printf "   cpu per request: registry %.2f ms, gateway %.2f ms\n", 1000 * r / hz / n, 1000 * g / hz / n }'
+  if [ "$script" = register.lua ]; then # the outbox relay publishes after the requests: count its CPU too
+    for i in $(seq 1 120); do [ "$(unsent)" = 0 ] && break; sleep 1; done
+    awk -v n="$n" -v r=$(($(ticks $reg_pid) - r0)) -v hz="$hz" -v u="$(unsent)" \
+      'BEGIN { printf "   registry cpu per registration incl. publishing its events: %.2f ms (unsent left: %d)\n", 1000 * r / hz / n, u }'
+  fi
+}
 wrk -t2 -c8 -d5s -s bench/registry/search.lua http://127.0.0.1:5190 >/dev/null # warm-up
-echo "== directory search through the gateway (wrk -t2 -c8 -d30s)"
-wrk -t2 -c8 -d30s -s bench/registry/search.lua http://127.0.0.1:5190 | tail -1
-echo "== registrations through the gateway (wrk -t2 -c16 -d30s)"
-wrk -t2 -c16 -d30s -s bench/registry/register.lua http://127.0.0.1:5190 | tail -1
+wrk -t2 -c8 -d3s -s bench/registry/register.lua http://127.0.0.1:5190 >/dev/null
+run "directory search through the gateway" search.lua 8 http://127.0.0.1:5190
+run "directory search straight to the registry" search.lua 8 http://127.0.0.1:5191
+run "registrations through the gateway" register.lua 16 http://127.0.0.1:5190
+run "registrations straight to the registry" register.lua 16 http://127.0.0.1:5191
 echo "registered in the run: $(psql -d $db -tA -c "select count(*) from participants where search_text like '%participant%'")"
 kill $reg_pid $gw_pid 2>/dev/null || true; wait $reg_pid $gw_pid 2>/dev/null || true
 psql -d postgres -c "DROP DATABASE IF EXISTS $db" || true

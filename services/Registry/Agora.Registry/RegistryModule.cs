@@ -20,6 +20,8 @@ public static class RegistryModule
     public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<RegistryDbContext>("registrydb");
+        builder.Services.PoolRegistryDbContext();
+        builder.Services.AddSingleton<KnownThemes>();
         builder.AddAgoraMessaging<RegistryDbContext>("registry");
         // One key ring for all replicas, so a sign-in cookie issued by one is read by the others.
         builder.Services.AddDataProtection().SetApplicationName("agora-registry").PersistKeysToDbContext<RegistryDbContext>();

@@ -24,6 +24,9 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<VettingDecision> VettingDecisions => Set<VettingDecision>();
     public DbSet<Membership> Memberships => Set<Membership>();
 
+    /// <summary>The rows the public directory lists (<see cref="Participant.IsListed"/>), as SQL for partial indexes.</summary>
+    public const string DirectoryListedFilter = "status = 'Active' AND directory_opt_in";
+
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         foreach (var entry in ChangeTracker.Entries<Participant>().Where(e => e.State is EntityState.Added or EntityState.Modified))
@@ -36,6 +39,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
+        modelBuilder.HasPostgresExtension("btree_gin");
         modelBuilder.UseOpenIddict();
         modelBuilder.Entity<Participant>(e =>
         {
@@ -53,11 +57,17 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             e.Property(p => p.PasswordHash).HasMaxLength(200);
             e.Property(p => p.Version).IsRowVersion();
             e.HasIndex(p => p.EmailHash).IsUnique();
-            e.HasIndex(p => p.Themes).HasMethod("gin");
             e.HasIndex(p => new { p.UpdatedAt, p.Id });
             e.HasIndex(p => new { p.Kind, p.Status });
-            e.HasGeneratedTsVectorColumn(p => p.SearchVector, "simple", p => new { p.SearchText })
-                .HasIndex(p => p.SearchVector).HasMethod("GIN");
+            e.HasGeneratedTsVectorColumn(p => p.SearchVector, "simple", p => new { p.SearchText });
+            // The public directory (Directory.DirectorySearch): listed rows only, so registrations
+            // (pending) and other changes to unlisted rows never touch these indexes.
+            // Words, themes, governorate and kind in one GIN index (btree_gin for the scalar columns).
+            e.HasIndex(p => new { p.SearchVector, p.Themes, p.Governorate, p.Kind })
+                .HasDatabaseName("ix_participants_directory_search").HasMethod("gin").HasFilter(DirectoryListedFilter);
+            // Keyset pages in id order, with what the filters read, for index-only scans.
+            e.HasIndex(p => p.Id).HasDatabaseName("ix_participants_directory_keyset")
+                .IncludeProperties(p => new { p.Kind, p.Governorate, p.Themes, p.SearchVector }).HasFilter(DirectoryListedFilter);
         });
         modelBuilder.Entity<Theme>(e =>
         {

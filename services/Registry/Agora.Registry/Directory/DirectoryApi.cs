@@ -44,29 +44,25 @@ public static class DirectoryApi
     public static async Task<(Page? Page, FieldErrors Errors)> QueryAsync(RegistryDbContext db, Filter filter, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var query = Listed(db);
+        ParticipantKind? kind = null;
         if (!string.IsNullOrWhiteSpace(filter.Kind))
         {
-            var k = Registration.ParseKind(filter.Kind, errors);
-            query = k is null ? query : query.Where(p => p.Kind == k);
+            kind = Registration.ParseKind(filter.Kind, errors);
         }
+        string? governorate = null;
         if (!string.IsNullOrWhiteSpace(filter.Governorate))
         {
-            var g = Registration.ParseGovernorate(filter.Governorate, errors);
-            query = g is null ? query : query.Where(p => p.Governorate == g);
+            governorate = Registration.ParseGovernorate(filter.Governorate, errors);
         }
-        if (!string.IsNullOrWhiteSpace(filter.Theme))
-        {
-            var t = filter.Theme.Trim().ToLowerInvariant();
-            query = query.Where(p => p.Themes.Contains(t));
-        }
+        var theme = string.IsNullOrWhiteSpace(filter.Theme) ? null : filter.Theme.Trim().ToLowerInvariant();
+        string? tsquery = null;
         if (filter.Q is { Length: > 200 })
         {
             errors.Add("q", "The search text must be at most 200 characters.");
         }
-        else if (SearchText.Query(filter.Q) is { } tsquery)
+        else
         {
-            query = query.Where(p => p.SearchVector.Matches(EF.Functions.ToTsQuery("simple", tsquery)));
+            tsquery = SearchText.Query(filter.Q);
         }
         var size = filter.Limit ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize)
@@ -89,12 +85,8 @@ public static class DirectoryApi
         {
             return (null, errors);
         }
-        if (cursor is Guid c)
-        {
-            query = query.Where(p => p.Id.CompareTo(c) > 0);
-        }
-        var rows = await query.OrderBy(p => p.Id).Take(size + 1).ToListAsync(ct);
+        var rows = await DirectorySearch.FindAsync(db, new DirectorySearch.Criteria(tsquery, theme, governorate, kind), cursor, size + 1, ct);
         var next = rows.Count > size ? rows[size - 1].Id.ToString() : null;
-        return (new Page([.. rows.Take(size).Select(EntryOf)], next), errors);
+        return (new Page(rows.Count > size ? rows[..size] : rows, next), errors);
     }
 }

@@ -42,15 +42,20 @@ public static class ParticipantsApi
 
     internal static async Task<Results<Created<Registered>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterParticipant request, RegistryDbContext db, PersonalDataProtector protector, PasswordHasher hasher,
-        OneTimeCodes codes, TimeProvider time, CancellationToken ct)
+        OneTimeCodes codes, KnownThemes knownThemes, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var themes = (await db.Themes.Select(t => t.Slug).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        // Only what this request needs: which of its themes exist (known slugs need no query), and
+        // the current founding call only when the request adheres to one.
+        var themes = await knownThemes.FindAsync(db, Registration.NormalizeThemes(request.Themes), ct);
         var participant = Registration.TryRegister(request, now, themes, protector, out var errors);
-        var current = await db.FoundingCallVersions.MaxAsync(v => v.Version, ct);
-        if (request.AdheresToFoundingCall is int version && version != current)
+        if (request.AdheresToFoundingCall is int version)
         {
-            errors.Add("adheresToFoundingCall", $"Adherence must be to the current version of the founding call ({current}).");
+            var current = await db.FoundingCallVersions.MaxAsync(v => v.Version, ct);
+            if (version != current)
+            {
+                errors.Add("adheresToFoundingCall", $"Adherence must be to the current version of the founding call ({current}).");
+            }
         }
         if (participant is null || errors.Any)
         {

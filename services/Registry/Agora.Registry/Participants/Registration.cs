@@ -242,7 +242,7 @@ public static class Registration
         {
             return [];
         }
-        var values = themes.Select(t => t?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
+        var values = NormalizeThemes(themes);
         var unknown = values.Where(t => !knownThemes.Contains(t)).ToList();
         if (unknown.Count > 0)
         {
@@ -251,6 +251,10 @@ public static class Registration
         }
         return values;
     }
+
+    /// <summary>Theme slugs as compared with the managed list: trimmed, lower case, each once.</summary>
+    public static List<string> NormalizeThemes(IReadOnlyList<string>? themes) =>
+        themes is null ? [] : themes.Select(t => t?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
 
     public static Demographics? ParseDemographics(Demographics? answers, bool? consent, FieldErrors errors)
     {

@@ -22,6 +22,7 @@ namespace Agora.Registry.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "btree_gin");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Agora.Messaging.ConsumedMessage", b =>
@@ -358,21 +359,23 @@ namespace Agora.Registry.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_participants_email_hash");
 
-                    b.HasIndex("SearchVector")
-                        .HasDatabaseName("ix_participants_search_vector");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
-
-                    b.HasIndex("Themes")
-                        .HasDatabaseName("ix_participants_themes");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Themes"), "gin");
-
                     b.HasIndex("Kind", "Status")
                         .HasDatabaseName("ix_participants_kind_status");
 
                     b.HasIndex("UpdatedAt", "Id")
                         .HasDatabaseName("ix_participants_updated_at_id");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_participants_directory_keyset")
+                        .HasFilter("status = 'Active' AND directory_opt_in");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Id"), new[] { "Kind", "Governorate", "Themes", "SearchVector" });
+
+                    b.HasIndex("SearchVector", "Themes", "Governorate", "Kind")
+                        .HasDatabaseName("ix_participants_directory_search")
+                        .HasFilter("status = 'Active' AND directory_opt_in");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector", "Themes", "Governorate", "Kind"), "gin");
 
                     b.ToTable("participants", (string)null);
                 });
