@@ -44,6 +44,7 @@ public static class WorkshopsModule
         var api = app.MapGroup("/api/workshops");
         api.AddEndpointFilter<TransientFailureFilter>();
         api.MapProgrammeApi();
+        api.MapSessionCancellationApi();
         api.MapRegistrationsApi();
         api.MapCheckInApi();
         api.MapContributionsApi();
