@@ -131,6 +131,7 @@ try
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Agora__RestPort"] = $"{gatewayPort}",
         ["Agora__GrpcPort"] = $"{gatewayGrpcPort}",
+        ["Agora__Auth__Authority"] = authority,
         ["Gateway__RateLimitPermits"] = "100000000",
         ["ReverseProxy__Clusters__workshops__Destinations__primary__Address"] = $"http://127.0.0.1:{restPort}",
         ["Logging__LogLevel__Default"] = "Warning",
