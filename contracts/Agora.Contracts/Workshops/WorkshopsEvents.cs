@@ -13,7 +13,15 @@ public sealed record WorkshopSessionScheduled(
 public sealed record WorkshopSessionCancelled(
     Guid WorkshopId,
     Guid SessionId,
-    DateTimeOffset CancelledAt);
+    DateTimeOffset CancelledAt)
+{
+    /// <summary>
+    /// The participants whose registration (confirmed or waitlisted) the cancellation ended: ids only.
+    /// Added later as an optional field (empty when a publisher leaves it out), so the record's
+    /// constructor and older payloads stay as they were.
+    /// </summary>
+    public IReadOnlyList<Guid> ParticipantIds { get; init; } = [];
+}
 
 /// <param name="Status">confirmed | waitlisted</param>
 public sealed record SessionRegistrationConfirmed(

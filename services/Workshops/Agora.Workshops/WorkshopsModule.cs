@@ -32,7 +32,10 @@ public static class WorkshopsModule
         builder.Services.AddGrpc();
         builder.Services.AddGrpcClient<Participants.ParticipantsClient>(o =>
             o.Address = new Uri(builder.Configuration[RegistryGrpcKey] ?? "http://127.0.0.1:5102"));
-        builder.Services.AddScoped<IParticipantEligibility, GrpcParticipantEligibility>();
+        builder.Services.AddSingleton<EligibilityCache>();
+        builder.Services.AddScoped<GrpcParticipantEligibility>();
+        builder.Services.AddScoped<IParticipantEligibility>(sp =>
+            new CachedParticipantEligibility(sp.GetRequiredService<GrpcParticipantEligibility>(), sp.GetRequiredService<EligibilityCache>()));
         builder.Services.AddSingleton<RegistrationGate>();
         builder.Services.Configure<ReservedSeatsOptions>(builder.Configuration.GetSection("Workshops:ReservedSeats"));
         builder.Services.AddHostedService<ReservedSeatRelease>();
@@ -44,6 +47,7 @@ public static class WorkshopsModule
         var api = app.MapGroup("/api/workshops");
         api.AddEndpointFilter<TransientFailureFilter>();
         api.MapProgrammeApi();
+        api.MapSessionCancellationApi();
         api.MapRegistrationsApi();
         api.MapCheckInApi();
         api.MapContributionsApi();

@@ -20,6 +20,9 @@ public sealed class FakeRegistry : IAsyncDisposable
 
     public ConcurrentDictionary<Guid, string> Statuses { get; } = new();
 
+    /// <summary>How many times each participant was asked about.</summary>
+    public ConcurrentDictionary<Guid, int> Calls { get; } = new();
+
     public int Port { get; } = TestInfrastructure.FreePort();
 
     public async Task StartAsync()
@@ -46,6 +49,7 @@ public sealed class FakeRegistry : IAsyncDisposable
         public override Task<ParticipantReply> GetParticipant(GetParticipantRequest request, ServerCallContext context)
         {
             var id = Guid.Parse(request.ParticipantId);
+            registry.Calls.AddOrUpdate(id, 1, (_, n) => n + 1);
             if (!registry.Statuses.TryGetValue(id, out var status))
             {
                 throw new RpcException(new Status(StatusCode.NotFound, "No such participant."));
@@ -106,5 +110,38 @@ public sealed class RegistryGrpcTests(RealRegistryFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.Forbidden, (await Register(pending)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Register(unknown)).StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Register(crashing)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_eligible_answer_is_remembered_for_a_short_time_a_refusal_or_an_outage_is_not()
+    {
+        var steering = factory.ClientFor(Guid.NewGuid(), Agora.ServiceDefaults.Roles.Steering);
+        var created = await steering.PostAsJsonAsync("/api/workshops/workshops", Arrange.WorkshopBody([], []));
+        var workshop = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await steering.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/status", new { status = "open" })).StatusCode);
+        var sessions = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var session = await steering.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/sessions",
+                new { start = Arrange.Local(31 + i, 9), end = Arrange.Local(31 + i, 10), mode = "online", link = "https://meet.example.tn/r", capacity = 10 });
+            sessions.Add((await session.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        }
+        var (active, pending, crashing) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        factory.Registry.Statuses[active] = "active";
+        factory.Registry.Statuses[pending] = "pending";
+        factory.Registry.Statuses[crashing] = "crash";
+
+        Task<HttpResponseMessage> Register(Guid p, Guid s) => factory.ClientFor(p, Agora.ServiceDefaults.Roles.Participant).PostAsync($"/api/workshops/sessions/{s}/registrations", null);
+
+        foreach (var s in sessions)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await Register(active, s)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await Register(pending, s)).StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Register(crashing, s)).StatusCode);
+        }
+
+        Assert.Equal(1, factory.Registry.Calls[active]);
+        Assert.Equal(3, factory.Registry.Calls[pending]);
+        Assert.True(factory.Registry.Calls[crashing] >= 3);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Notifications.Reminders;
 
-/// <summary>A cancelled session: its registrants are told and its pending reminders dropped.</summary>
+/// <summary>A cancelled session: its registrants (those the event names, confirmed or waitlisted) are told and its pending reminders dropped.</summary>
 public sealed class WorkshopSessionCancelledConsumer(NotificationsDbContext db, Dispatcher dispatcher, TimeProvider time) : IConsumer<WorkshopSessionCancelled>
 {
     public Task Consume(ConsumeContext<WorkshopSessionCancelled> context)
@@ -15,7 +15,10 @@ public sealed class WorkshopSessionCancelledConsumer(NotificationsDbContext db, 
         var m = context.Message;
         return db.ConsumeOnceAsync(context, nameof(WorkshopSessionCancelledConsumer), async ct =>
         {
+            // Those the event names (confirmed and waitlisted alike), plus any confirmed registrant
+            // known here from earlier events (older publishers left the list out).
             var registrants = await db.Registrants.Where(r => r.SessionId == m.SessionId).Select(r => r.ParticipantId).ToListAsync(ct);
+            registrants = [.. (m.ParticipantIds ?? []).Union(registrants)];
             await db.Reminders.Where(r => r.SessionId == m.SessionId && r.DispatchedAt == null).ExecuteDeleteAsync(ct);
             await db.Registrants.Where(r => r.SessionId == m.SessionId).ExecuteDeleteAsync(ct);
             await dispatcher.DispatchAsync(context.MessageId!.Value, "session.cancelled", new Dictionary<string, string>(), registrants, ct);

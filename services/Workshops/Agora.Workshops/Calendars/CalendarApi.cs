@@ -35,7 +35,10 @@ public static class CalendarApi
             from r in db.Registrations.AsNoTracking()
             join s in db.Sessions.AsNoTracking() on r.SessionId equals s.Id
             join w in db.Workshops.AsNoTracking() on s.WorkshopId equals w.Id
-            where r.ParticipantId == me && r.Status != RegistrationStatus.Cancelled
+            // A session cancelled by its managers stays in the feed (STATUS:CANCELLED) for those it
+            // turned away, so their calendar app removes or strikes it instead of keeping a stale copy.
+            where r.ParticipantId == me
+                && (r.Status != RegistrationStatus.Cancelled || (s.Cancelled && s.CancelledAt != null && r.CancelledAt == s.CancelledAt))
             orderby s.StartsAt
             select new { r.Status, Session = s, Workshop = w }).ToListAsync(ct);
         var language = lang ?? "ar";

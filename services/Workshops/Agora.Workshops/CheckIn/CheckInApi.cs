@@ -50,6 +50,10 @@ public static class CheckInApi
         {
             return ProgrammeApi.Forbidden();
         }
+        if (session.Cancelled)
+        {
+            return Problems.Conflict("session-cancelled", "This session was cancelled; nobody checks in.");
+        }
         var r = await db.Registrations.AsNoTracking().FirstOrDefaultAsync(r => r.CheckInCode == code, ct);
         if (r is null)
         {

@@ -1,6 +1,7 @@
 using Agora.Contracts.Registry;
 using Agora.Messaging;
 using Agora.Workshops.Data;
+using Agora.Workshops.Eligibility;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,10 +13,13 @@ namespace Agora.Workshops.Erasure;
 /// body and author; unvalidated contributions are deleted, validated ones lose their author; the
 /// person leaves facilitator and rapporteur lists. Once per message, through the inbox.
 /// </summary>
-public sealed class ParticipantErasedConsumer(WorkshopsDbContext db, TimeProvider time) : IConsumer<ParticipantErased>
+public sealed class ParticipantErasedConsumer(WorkshopsDbContext db, EligibilityCache eligibility, TimeProvider time) : IConsumer<ParticipantErased>
 {
-    public Task Consume(ConsumeContext<ParticipantErased> context) =>
-        db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, ct), time);
+    public Task Consume(ConsumeContext<ParticipantErased> context)
+    {
+        eligibility.Forget(context.Message.ParticipantId);
+        return db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, ct), time);
+    }
 
     internal static async Task EraseAsync(WorkshopsDbContext db, Guid id, CancellationToken ct)
     {

@@ -44,7 +44,11 @@ public sealed record SessionView(
     int Waitlisted,
     IReadOnlyList<ReservationView> ReservedSeats,
     bool ReservationsReleased,
-    bool Cancelled);
+    bool Cancelled,
+    DateTimeOffset? CancelledAt = null,
+    string? CancellationReason = null);
+
+public sealed record CancelSessionInput(string? Reason);
 
 public sealed record WorkshopView(
     Guid Id,

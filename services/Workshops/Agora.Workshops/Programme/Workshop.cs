@@ -102,6 +102,11 @@ public sealed class Session
 
     public bool Cancelled { get; set; }
 
+    public DateTimeOffset? CancelledAt { get; set; }
+
+    /// <summary>Why the session was cancelled, as its manager wrote it (shown with the session).</summary>
+    public string? CancellationReason { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public List<SeatReservation> Reservations { get; set; } = [];

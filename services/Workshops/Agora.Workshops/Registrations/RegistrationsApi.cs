@@ -38,17 +38,21 @@ public static class RegistrationsApi
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, "busy", "Too many registrations at once; try again shortly.");
         }
 
-        // Everything that does not change under the session's lock is read before taking it, so the
-        // lock is held for as few round trips as possible.
-        var known = await db.Sessions.AsNoTracking().Include(s => s.Reservations).FirstOrDefaultAsync(s => s.Id == id, ct);
+        // What does not change under the session's lock is read before taking it, in one query, so
+        // the lock is held for as few round trips as possible.
+        var known = await (
+            from s in db.Sessions.AsNoTracking()
+            join w in db.Workshops.AsNoTracking() on s.WorkshopId equals w.Id
+            where s.Id == id
+            select new { w.Status, Reserved = s.ReservationsReleasedAt == null && db.SeatReservations.Any(r => r.SessionId == s.Id) })
+            .FirstOrDefaultAsync(ct);
         if (known is null)
         {
             return Problems.NotFound("session");
         }
-        var workshop = await db.Workshops.AsNoTracking().FirstAsync(w => w.Id == known.WorkshopId, ct);
-        if (!workshop.AcceptsRegistrations)
+        if (known.Status is not (WorkshopStatus.Open or WorkshopStatus.InProgress))
         {
-            return Problems.Conflict("registration-closed", "This workshop does not take registrations.", $"The workshop is {workshop.Status}.");
+            return Problems.Conflict("registration-closed", "This workshop does not take registrations.", $"The workshop is {known.Status}.");
         }
         switch (await eligibility.CheckAsync(participantId, ct))
         {
@@ -61,7 +65,9 @@ public static class RegistrationsApi
                 return Problems.Of(StatusCodes.Status403Forbidden, "not-eligible",
                     "Only approved participants who adhered to the current founding call can register.");
         }
-        var profile = await db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.ParticipantId == participantId, ct);
+        // Reserved seats (and so the registrant's consented attributes) matter only while they hold.
+        var reservations = known.Reserved ? await db.SeatReservations.AsNoTracking().Where(r => r.SessionId == id).ToListAsync(ct) : [];
+        var profile = known.Reserved ? await db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.ParticipantId == participantId, ct) : null;
 
         try
         {
@@ -69,38 +75,41 @@ public static class RegistrationsApi
             {
                 db.Database.AutoSavepointsEnabled = false;
                 var now = time.GetUtcNow();
-                var session = await db.Sessions.FromSql($"SELECT * FROM sessions WHERE id = {id} FOR UPDATE").SingleAsync(ct);
-                if (session.Cancelled)
+                // One round trip: take the session's lock and the next arrival number, then count its seats.
+                var ticket = await SeatAllocator.TakeTicketAsync(db, id, ct);
+                if (ticket is null)
+                {
+                    return (false, Problems.NotFound("session"));
+                }
+                if (ticket.Cancelled)
                 {
                     return (false, Problems.Conflict("session-cancelled", "This session was cancelled."));
                 }
-                if (session.StartsAt <= now)
+                if (ticket.StartsAt <= now)
                 {
                     return (false, Problems.Of(StatusCodes.Status422UnprocessableEntity, "session-started",
                         "This session has already started or is over."));
                 }
                 // A second live registration of the same person is refused by the unique index at save.
-                var (seats, waitlisted) = await SeatAllocator.CountAsync(db, id, ct);
-                var (hasSeat, pool) = SeatAllocator.Choose(session, known.Reservations, seats, profile);
-                session.RegistrationSequence++;
+                var (hasSeat, pool) = SeatAllocator.Choose(ticket.Capacity, ticket.ReservationsReleased, reservations, ticket.Seats, profile);
                 var registration = new Registration
                 {
                     Id = Guid.CreateVersion7(now),
                     SessionId = id,
-                    WorkshopId = session.WorkshopId,
+                    WorkshopId = ticket.WorkshopId,
                     ParticipantId = participantId,
                     Status = hasSeat ? RegistrationStatus.Confirmed : RegistrationStatus.Waitlisted,
-                    Sequence = session.RegistrationSequence,
+                    Sequence = ticket.Sequence,
                     SeatPool = pool,
                     CheckInCode = CheckInCode.New(),
                     RegisteredAt = now,
                     ConfirmedAt = hasSeat ? now : null,
                 };
                 db.Registrations.Add(registration);
-                db.AddEvent(new SessionRegistrationConfirmed(registration.Id, id, session.WorkshopId, participantId, registration.Status,
-                    session.StartsAt, now), now);
+                db.AddEvent(new SessionRegistrationConfirmed(registration.Id, id, ticket.WorkshopId, participantId, registration.Status,
+                    ticket.StartsAt, now), now);
                 await db.SaveChangesAsync(ct);
-                return (true, TypedResults.Created($"/api/workshops/registrations/{registration.Id}", View(registration, hasSeat ? null : waitlisted + 1)));
+                return (true, TypedResults.Created($"/api/workshops/registrations/{registration.Id}", View(registration, hasSeat ? null : ticket.Waitlisted + 1)));
             }, ct);
         }
         catch (DbUpdateException e) when (e.IsViolationOf(WorkshopsDbContext.OneLiveRegistrationIndex))

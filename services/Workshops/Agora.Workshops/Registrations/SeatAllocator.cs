@@ -4,6 +4,8 @@ using Agora.Workshops.Data;
 using Agora.Workshops.Profiles;
 using Agora.Workshops.Programme;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Agora.Workshops.Registrations;
 
@@ -23,6 +25,59 @@ public static class SeatAllocator
             await db.Entry(session).Collection(s => s.Reservations).LoadAsync(ct);
         }
         return session;
+    }
+
+    /// <summary>What a registration needs from its session, read under the session's row lock.</summary>
+    public sealed record Ticket(long Sequence, Guid WorkshopId, int Capacity, bool Cancelled, DateTimeOffset StartsAt, bool ReservationsReleased,
+        Dictionary<string, int> Seats, int Waitlisted);
+
+    /// <summary>
+    /// In one round trip: locks the session's row by taking its next arrival number
+    /// (<c>UPDATE … RETURNING</c>, the lock held until the transaction ends), then counts its confirmed
+    /// seats per pool and its waitlist. The count is a second statement of the batch, so it runs on a
+    /// snapshot taken after the lock was granted and sees every registration committed before.
+    /// Null when the session does not exist. Runs in the context's current transaction.
+    /// </summary>
+    public static async Task<Ticket?> TakeTicketAsync(WorkshopsDbContext db, Guid sessionId, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (NpgsqlTransaction)(db.Database.CurrentTransaction ?? throw new InvalidOperationException("TakeTicketAsync needs a transaction.")).GetDbTransaction();
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    UPDATE sessions SET registration_sequence = registration_sequence + 1 WHERE id = $1
+                    RETURNING registration_sequence, workshop_id, capacity, cancelled, starts_at, reservations_released_at IS NOT NULL
+                    """) { Parameters = { new() { Value = sessionId } } },
+                new NpgsqlBatchCommand("""
+                    SELECT status, COALESCE(seat_pool, ''), count(*)::int FROM registrations
+                    WHERE session_id = $1 AND status <> 'cancelled' GROUP BY 1, 2
+                    """) { Parameters = { new() { Value = sessionId } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        var (sequence, workshopId, capacity, cancelled, startsAt, released) = (reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetBoolean(3),
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5));
+        await reader.NextResultAsync(ct);
+        var seats = new Dictionary<string, int>(StringComparer.Ordinal);
+        var waitlisted = 0;
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.GetString(0) == RegistrationStatus.Confirmed)
+            {
+                seats[reader.GetString(1)] = reader.GetInt32(2);
+            }
+            else if (reader.GetString(0) == RegistrationStatus.Waitlisted)
+            {
+                waitlisted += reader.GetInt32(2);
+            }
+        }
+        return new Ticket(sequence, workshopId, capacity, cancelled, startsAt, released, seats, waitlisted);
     }
 
     /// <summary>Confirmed seats per pool ("" = general) and the waitlist's length, in one query.</summary>
@@ -48,12 +103,17 @@ public static class SeatAllocator
     /// general seat, else none (waitlist). Returns (true, pool) with pool null for a general seat.
     /// </summary>
     public static (bool HasSeat, string? Pool) Choose(Session session, IReadOnlyList<SeatReservation> reservations, IReadOnlyDictionary<string, int> seats,
-        ParticipantProfile? profile)
+        ParticipantProfile? profile) =>
+        Choose(session.Capacity, session.ReservationsReleasedAt is not null, reservations, seats, profile);
+
+    /// <inheritdoc cref="Choose(Session, IReadOnlyList{SeatReservation}, IReadOnlyDictionary{string, int}, ParticipantProfile?)"/>
+    public static (bool HasSeat, string? Pool) Choose(int capacity, bool reservationsReleased, IReadOnlyList<SeatReservation> reservations,
+        IReadOnlyDictionary<string, int> seats, ParticipantProfile? profile)
     {
         var total = seats.Values.Sum();
-        if (session.ReservationsReleasedAt is not null || reservations.Count == 0)
+        if (reservationsReleased || reservations.Count == 0)
         {
-            return total < session.Capacity ? (true, null) : (false, null);
+            return total < capacity ? (true, null) : (false, null);
         }
         foreach (var r in reservations.OrderBy(r => r.Constituency, StringComparer.Ordinal))
         {
@@ -62,7 +122,7 @@ public static class SeatAllocator
                 return (true, r.Constituency);
             }
         }
-        var general = session.Capacity - reservations.Sum(r => r.Seats);
+        var general = capacity - reservations.Sum(r => r.Seats);
         return seats.GetValueOrDefault("") < general ? (true, null) : (false, null);
     }
 
