@@ -43,6 +43,7 @@ public static class CharterModule
         app.MapConsensusApi();
         app.MapPolisImportApi();
         app.MapChartersApi();
+        app.MapAmendmentVotesApi();
         app.MapBallotsApi();
         app.MapPlanApi();
         return app;

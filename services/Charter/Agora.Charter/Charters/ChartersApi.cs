@@ -209,7 +209,7 @@ public static class ChartersApi
         return TypedResults.Created($"/api/charter/amendments/{amendment.Id}", AmendmentOf(amendment, article.Text));
     }
 
-    private static AmendmentView AmendmentOf(Amendment a, string original) => new(a.Id, a.CharterId, a.VersionNumber, a.ArticleId, a.ProposedText,
+    internal static AmendmentView AmendmentOf(Amendment a, string original) => new(a.Id, a.CharterId, a.VersionNumber, a.ArticleId, a.ProposedText,
         a.Rationale, a.Status.ToString().ToLowerInvariant(), a.DecisionReason, a.ResultingVersion, LineDiff.Compute(original, a.ProposedText), a.CreatedAt);
 
     internal static async Task<Results<Ok<AmendmentView>, ProblemHttpResult>> GetAmendment(Guid id, CharterDbContext db, CancellationToken ct)
@@ -244,6 +244,10 @@ public static class ChartersApi
         {
             return Problems.Conflict("amendment-decided", "The amendment was already decided.");
         }
+        if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
+        {
+            return Problems.Conflict("amendment-under-vote", "The amendment is being voted on; its text can no longer change.");
+        }
         a.ProposedText = text;
         a.Rationale = request.Rationale?.Trim() ?? a.Rationale;
         await db.SaveChangesAsync(ct);
@@ -263,13 +267,33 @@ public static class ChartersApi
         {
             return Problems.Conflict("amendment-decided", "The amendment was already decided.");
         }
-        var charter = await db.Charters.FirstAsync(c => c.Id == a.CharterId, ct);
-        var old = await db.CharterVersions.FirstAsync(v => v.CharterId == a.CharterId && v.Number == a.VersionNumber, ct);
-        if (charter.CurrentVersion != a.VersionNumber || old.Status != VersionStatus.Draft)
+        if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
+        {
+            return Problems.Conflict("amendment-under-vote", "A vote decides this amendment.");
+        }
+        if (!await IsCurrentDraftAsync(db, a, ct))
         {
             return Problems.Conflict("version-superseded", "The amendment is against a version that is no longer the current draft.");
         }
-        var now = time.GetUtcNow();
+        var original = await ApplyAcceptanceAsync(db, a, time.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(AmendmentOf(a, original));
+    }
+
+    /// <summary>Whether the amendment's version is still the charter's current draft (the only one an amendment can change).</summary>
+    internal static async Task<bool> IsCurrentDraftAsync(CharterDbContext db, Amendment a, CancellationToken ct) =>
+        await db.Charters.AnyAsync(c => c.Id == a.CharterId && c.CurrentVersion == a.VersionNumber, ct)
+        && await db.CharterVersions.AnyAsync(v => v.CharterId == a.CharterId && v.Number == a.VersionNumber && v.Status == VersionStatus.Draft, ct);
+
+    /// <summary>
+    /// Applies an accepted amendment (the caller checked it is pending against the current draft): the next version with
+    /// the amended article, the old version superseded, <c>CharterVersionPublished</c> in the outbox. Nothing is saved
+    /// here. Returns the article's text before the amendment.
+    /// </summary>
+    internal static async Task<string> ApplyAcceptanceAsync(CharterDbContext db, Amendment a, DateTimeOffset now, CancellationToken ct)
+    {
+        var charter = await db.Charters.FirstAsync(c => c.Id == a.CharterId, ct);
+        var old = await db.CharterVersions.FirstAsync(v => v.CharterId == a.CharterId && v.Number == a.VersionNumber, ct);
         var next = new CharterVersion
         {
             Id = Guid.CreateVersion7(now),
@@ -300,8 +324,7 @@ public static class ChartersApi
         a.DecidedAt = now;
         db.CharterVersions.Add(next);
         db.AddEvent(new CharterVersionPublished(charter.Id, next.Number, articles.Count, now), now);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(AmendmentOf(a, articles.First(x => x.Id == a.ArticleId).Text));
+        return articles.First(x => x.Id == a.ArticleId).Text;
     }
 
     internal static async Task<Results<Ok<AmendmentView>, ValidationProblem, ProblemHttpResult>> RejectAmendment(Guid id, Decision request,
@@ -320,6 +343,10 @@ public static class ChartersApi
         if (a.Status != AmendmentStatus.Pending)
         {
             return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+        }
+        if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
+        {
+            return Problems.Conflict("amendment-under-vote", "A vote decides this amendment.");
         }
         a.Status = AmendmentStatus.Rejected;
         a.DecisionReason = reason;
