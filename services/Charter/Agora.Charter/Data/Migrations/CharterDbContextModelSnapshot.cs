@@ -325,6 +325,18 @@ namespace Agora.Charter.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("text");
 
+                    b.Property<string>("TextAr")
+                        .HasColumnType("text")
+                        .HasColumnName("text_ar");
+
+                    b.Property<string>("TextEn")
+                        .HasColumnType("text")
+                        .HasColumnName("text_en");
+
+                    b.Property<string>("TextFr")
+                        .HasColumnType("text")
+                        .HasColumnName("text_fr");
+
                     b.Property<string>("Theme")
                         .IsRequired()
                         .HasColumnType("text")
