@@ -30,6 +30,9 @@ public static class CharterModule
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Charter:Plan"));
         builder.Services.AddSingleton<AnalysisWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AnalysisWorker>());
+        builder.Services.Configure<VoteWriterOptions>(builder.Configuration.GetSection("Charter:Votes"));
+        builder.Services.AddSingleton<VoteWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<VoteWriter>());
         builder.Services.AddSingleton<DeadlineWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadlineWatcher>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
@@ -43,6 +46,7 @@ public static class CharterModule
         app.MapConsensusApi();
         app.MapPolisImportApi();
         app.MapChartersApi();
+        app.MapAmendmentVotesApi();
         app.MapBallotsApi();
         app.MapPlanApi();
         return app;

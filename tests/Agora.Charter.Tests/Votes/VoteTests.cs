@@ -69,6 +69,48 @@ public sealed class VoteTests(CharterFactory factory) : IClassFixture<CharterFac
     }
 
     [Fact]
+    public async Task Concurrent_votes_share_commits_each_answer_matches_what_is_stored_and_closed_statements_in_the_same_batch_store_nothing()
+    {
+        var conversation = Guid.CreateVersion7();
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Conversations.Add(new Conversation { Id = conversation, Title = "burst", Source = "agora", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        var open = await factory.StatementsAsync(conversation, 5);
+        var rejected = (await factory.StatementsAsync(conversation, 1, status: StatementStatus.Rejected))[0];
+        var unknown = Guid.NewGuid();
+        var voters = Enumerable.Range(0, 60).Select(_ => Guid.NewGuid()).ToArray();
+        // 60 participants at once, each voting on every open statement, one closed and one unknown statement.
+        var results = await Task.WhenAll(voters.Select(async (p, i) =>
+        {
+            var client = factory.ClientFor(p, Roles.Participant);
+            var codes = new List<(Guid Statement, HttpStatusCode Code)>();
+            foreach (var id in open.Append(rejected).Append(unknown).OrderBy(_ => Random.Shared.Next()))
+            {
+                var response = await client.VoteAsync(id, (i % 3) switch { 0 => "agree", 1 => "disagree", _ => "pass" });
+                codes.Add((id, response.StatusCode));
+            }
+            return codes;
+        }));
+        var all = results.SelectMany(r => r).ToList();
+        Assert.All(all.Where(r => open.Contains(r.Statement)), r => Assert.Equal(HttpStatusCode.Created, r.Code));
+        Assert.All(all.Where(r => r.Statement == rejected), r => Assert.Equal(HttpStatusCode.Conflict, r.Code));
+        Assert.All(all.Where(r => r.Statement == unknown), r => Assert.Equal(HttpStatusCode.NotFound, r.Code));
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            var stored = await db.Votes.AsNoTracking().Where(v => v.ConversationId == conversation).ToListAsync();
+            Assert.Equal(voters.Length * open.Length, stored.Count);
+            Assert.Equal(voters.Length * open.Length, stored.Select(v => (v.ParticipantId, v.StatementId)).Distinct().Count());
+            Assert.False(await db.Votes.AnyAsync(v => v.StatementId == rejected || v.StatementId == unknown));
+            // Each stored vote carries its statement's conversation and the value sent.
+            var byVoter = voters.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => (short)((x.i % 3) switch { 0 => 1, 1 => -1, _ => 0 }));
+            Assert.All(stored, v => Assert.Equal(byVoter[v.ParticipantId], v.Value));
+        }
+    }
+
+    [Fact]
     public async Task Next_statement_is_an_open_one_the_participant_has_not_voted_on_then_none()
     {
         var conversation = Guid.CreateVersion7();

@@ -60,10 +60,19 @@ public sealed class BallotCast
 
 public sealed record CollegeResult(string College, int Consents, int Objections, double ConsentShare, bool MajorityReached);
 
+/// <param name="Abstentions">Abstentions: they count toward the quorum, not toward the majority (none in an adoption ballot).</param>
 public sealed record BallotTally(int Cast, int Consents, int Objections, double ConsentShare, bool QuorumReached,
-    IReadOnlyList<CollegeResult> Colleges, bool Adopted)
+    IReadOnlyList<CollegeResult> Colleges, bool Adopted, int Abstentions = 0)
 {
-    public static BallotTally Of(Ballot ballot, IReadOnlyList<(bool Consent, string College)> casts)
+    public static BallotTally Of(Ballot ballot, IReadOnlyList<(bool Consent, string College)> casts) =>
+        Count(ballot.Quorum, ballot.Majority, ballot.ByCollege, casts);
+
+    /// <summary>
+    /// The counting rule shared by adoption ballots and amendment votes: the quorum counts every ballot cast (abstentions
+    /// included) and needs at least one decisive ballot; the majority is the share of consents among decisive ballots,
+    /// in every college that voted when counted per college.
+    /// </summary>
+    public static BallotTally Count(int quorum, double majority, bool byCollege, IReadOnlyList<(bool Consent, string College)> casts, int abstentions = 0)
     {
         var consents = casts.Count(c => c.Consent);
         var share = casts.Count == 0 ? 0 : (double)consents / casts.Count;
@@ -71,10 +80,10 @@ public sealed record BallotTally(int Cast, int Consents, int Objections, double 
         {
             var yes = g.Count(c => c.Consent);
             var s = (double)yes / g.Count();
-            return new CollegeResult(g.Key, yes, g.Count() - yes, s, s >= ballot.Majority);
+            return new CollegeResult(g.Key, yes, g.Count() - yes, s, s >= majority);
         }).ToList();
-        var quorum = casts.Count >= ballot.Quorum && casts.Count > 0;
-        var adopted = quorum && (ballot.ByCollege ? colleges.TrueForAll(c => c.MajorityReached) : share >= ballot.Majority);
-        return new BallotTally(casts.Count, consents, casts.Count - consents, share, quorum, colleges, adopted);
+        var quorumReached = casts.Count + abstentions >= quorum && casts.Count > 0;
+        var adopted = quorumReached && (byCollege ? colleges.TrueForAll(c => c.MajorityReached) : share >= majority);
+        return new BallotTally(casts.Count, consents, casts.Count - consents, share, quorumReached, colleges, adopted, abstentions);
     }
 }

@@ -54,9 +54,35 @@ public sealed class Article
 
     public required string Theme { get; set; }
 
+    /// <summary>The original text (statements' own texts, or an accepted amendment's); the last fallback.</summary>
     public required string Text { get; set; }
 
+    public string? TextAr { get; set; }
+
+    public string? TextFr { get; set; }
+
+    public string? TextEn { get; set; }
+
     public List<Guid> StatementIds { get; set; } = [];
+
+    public string? Translation(string language) => language switch
+    {
+        "ar" => TextAr,
+        "fr" => TextFr,
+        "en" => TextEn,
+        _ => null,
+    };
+
+    public void SetTranslation(string language, string? text)
+    {
+        switch (language)
+        {
+            case "ar": TextAr = text; break;
+            case "fr": TextFr = text; break;
+            case "en": TextEn = text; break;
+            default: throw new ArgumentOutOfRangeException(nameof(language));
+        }
+    }
 }
 
 public enum AmendmentStatus

@@ -21,6 +21,7 @@ public static class ChartersApi
         charters.MapPost("/{id:guid}/versions/{number:int}/finalize", MakeFinal).RequireAuthorization(Policies.Steering);
         charters.MapGet("/{id:guid}/articles/{articleId:guid}/trace", Trace).RequireAuthorization(Policies.Participant);
         charters.MapPost("/{id:guid}/versions/{number:int}/amendments", Propose).RequireAuthorization(Policies.Participant);
+        charters.MapPut("/{id:guid}/versions/{number:int}/articles/{articleId:guid}/translations/{language}", TranslateArticle).RequireAuthorization(Policies.Steering);
 
         var amendments = endpoints.MapGroup("/api/charter/amendments");
         amendments.MapGet("/{id:guid}", GetAmendment).RequireAuthorization(Policies.Participant);
@@ -32,7 +33,13 @@ public static class ChartersApi
 
     public sealed record DraftCharter(string? Title, Guid? ConversationId);
 
-    public sealed record ArticleView(Guid Id, Guid LineageId, int Number, string Theme, string Text, IReadOnlyList<Guid> StatementIds);
+    /// <param name="Text">In the requested language, with the fallback chain (see <see cref="ArticleLanguage"/>); never empty.</param>
+    /// <param name="Language">The language of <paramref name="Text"/>; null when it is the untranslated original.</param>
+    /// <param name="Texts">Every translation (null where missing).</param>
+    public sealed record ArticleView(Guid Id, Guid LineageId, int Number, string Theme, string Text, IReadOnlyList<Guid> StatementIds,
+        string? Language, IReadOnlyDictionary<string, string?> Texts);
+
+    public sealed record ArticleTranslation(string? Text);
 
     public sealed record VersionView(Guid CharterId, string Title, int Number, string Status, bool Current, Guid? FromAmendmentId,
         DateTimeOffset CreatedAt, IReadOnlyList<ArticleView> Articles);
@@ -52,7 +59,7 @@ public static class ChartersApi
         IReadOnlyList<Guid> ContributionIds, IReadOnlyList<Guid> WorkshopIds);
 
     internal static async Task<Results<Created<VersionView>, ValidationProblem, ProblemHttpResult>> Draft(DraftCharter request,
-        CharterDbContext db, TimeProvider time, CancellationToken ct)
+        HttpRequest http, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
         var title = request.Title?.Trim() ?? "";
         if (title.Length is 0 or > 200)
@@ -91,6 +98,9 @@ public static class ChartersApi
                 Number = i + 1,
                 Theme = g.Key,
                 Text = string.Join('\n', ordered.Select(s => s.Text)),
+                TextAr = ArticleLanguage.Assemble(ordered, "ar"),
+                TextFr = ArticleLanguage.Assemble(ordered, "fr"),
+                TextEn = ArticleLanguage.Assemble(ordered, "en"),
                 StatementIds = [.. ordered.Select(s => s.Id)],
             };
         }).ToList();
@@ -99,20 +109,27 @@ public static class ChartersApi
         db.Articles.AddRange(articles);
         db.AddEvent(new CharterVersionPublished(charter.Id, 1, articles.Count, now), now);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/charter/charters/{charter.Id}/versions/1", View(charter, version, articles));
+        return TypedResults.Created($"/api/charter/charters/{charter.Id}/versions/1", View(charter, version, articles, ArticleLanguage.Preferences(http)));
     }
 
-    private static VersionView View(CharterDocument c, CharterVersion v, IEnumerable<Article> articles) =>
+    private static VersionView View(CharterDocument c, CharterVersion v, IEnumerable<Article> articles, IReadOnlyList<string> languages) =>
         new(c.Id, c.Title, v.Number, v.Status.ToString().ToLowerInvariant(), v.Number == c.CurrentVersion, v.FromAmendmentId, v.CreatedAt,
-            [.. articles.OrderBy(a => a.Number).Select(a => new ArticleView(a.Id, a.LineageId, a.Number, a.Theme, a.Text, a.StatementIds))]);
+            [.. articles.OrderBy(a => a.Number).Select(a => ArticleOf(a, languages))]);
 
-    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> GetCurrent(Guid id, CharterDbContext db, CancellationToken ct)
+    private static ArticleView ArticleOf(Article a, IReadOnlyList<string> languages)
+    {
+        var (text, language) = ArticleLanguage.Pick(a, languages);
+        return new ArticleView(a.Id, a.LineageId, a.Number, a.Theme, text, a.StatementIds, language,
+            new Dictionary<string, string?> { ["ar"] = a.TextAr, ["fr"] = a.TextFr, ["en"] = a.TextEn });
+    }
+
+    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> GetCurrent(Guid id, HttpRequest http, CharterDbContext db, CancellationToken ct)
     {
         var charter = await db.Charters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-        return charter is null ? Problems.NotFound("charter") : await GetVersion(id, charter.CurrentVersion, db, ct);
+        return charter is null ? Problems.NotFound("charter") : await GetVersion(id, charter.CurrentVersion, http, db, ct);
     }
 
-    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> GetVersion(Guid id, int number, CharterDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> GetVersion(Guid id, int number, HttpRequest http, CharterDbContext db, CancellationToken ct)
     {
         var charter = await db.Charters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         var version = await db.CharterVersions.AsNoTracking().FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
@@ -121,10 +138,10 @@ public static class ChartersApi
             return Problems.NotFound("charter version");
         }
         var articles = await db.Articles.AsNoTracking().Where(a => a.VersionId == version.Id).ToListAsync(ct);
-        return TypedResults.Ok(View(charter, version, articles));
+        return TypedResults.Ok(View(charter, version, articles, ArticleLanguage.Preferences(http)));
     }
 
-    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> MakeFinal(Guid id, int number, CharterDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> MakeFinal(Guid id, int number, HttpRequest http, CharterDbContext db, CancellationToken ct)
     {
         var charter = await db.Charters.FirstOrDefaultAsync(c => c.Id == id, ct);
         var version = await db.CharterVersions.FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
@@ -138,7 +155,8 @@ public static class ChartersApi
         }
         version.Status = VersionStatus.Final;
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(View(charter, version, await db.Articles.AsNoTracking().Where(a => a.VersionId == version.Id).ToListAsync(ct)));
+        return TypedResults.Ok(View(charter, version, await db.Articles.AsNoTracking().Where(a => a.VersionId == version.Id).ToListAsync(ct),
+            ArticleLanguage.Preferences(http)));
     }
 
     internal static async Task<Results<Ok<TraceView>, ProblemHttpResult>> Trace(Guid id, Guid articleId, CharterDbContext db, CancellationToken ct)
@@ -152,6 +170,37 @@ public static class ChartersApi
         var traced = statements.ConvertAll(s => new TracedStatement(s.Id, s.Text, s.ContributionIds, s.WorkshopIds));
         return TypedResults.Ok(new TraceView(article.Id, article.Number, article.Theme, traced,
             [.. traced.SelectMany(s => s.ContributionIds).Distinct()], [.. traced.SelectMany(s => s.WorkshopIds).Distinct()]));
+    }
+
+    /// <summary>Steering writes (or corrects) an article's text in one language, on the current draft only.</summary>
+    internal static async Task<Results<Ok<ArticleView>, ValidationProblem, ProblemHttpResult>> TranslateArticle(Guid id, int number, Guid articleId,
+        string language, ArticleTranslation request, HttpRequest http, CharterDbContext db, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        Statement.ValidateLanguage(language, "language", errors);
+        var text = request.Text?.Trim() ?? "";
+        if (text.Length is 0 or > 5000)
+        {
+            errors.Add("text", "The text is required (at most 5000 characters).");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var version = await db.CharterVersions.AsNoTracking().FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
+        var article = version is null ? null : await db.Articles.FirstOrDefaultAsync(a => a.Id == articleId && a.VersionId == version.Id, ct);
+        if (version is null || article is null)
+        {
+            return Problems.NotFound("article");
+        }
+        if (version.Status != VersionStatus.Draft)
+        {
+            return Problems.Conflict(version.Status == VersionStatus.Superseded ? "version-superseded" : "version-closed",
+                "Only the current draft's articles can be translated.");
+        }
+        article.SetTranslation(language, text);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ArticleOf(article, ArticleLanguage.Preferences(http)));
     }
 
     internal static async Task<Results<Created<AmendmentView>, ValidationProblem, ProblemHttpResult>> Propose(Guid id, int number,
@@ -209,7 +258,7 @@ public static class ChartersApi
         return TypedResults.Created($"/api/charter/amendments/{amendment.Id}", AmendmentOf(amendment, article.Text));
     }
 
-    private static AmendmentView AmendmentOf(Amendment a, string original) => new(a.Id, a.CharterId, a.VersionNumber, a.ArticleId, a.ProposedText,
+    internal static AmendmentView AmendmentOf(Amendment a, string original) => new(a.Id, a.CharterId, a.VersionNumber, a.ArticleId, a.ProposedText,
         a.Rationale, a.Status.ToString().ToLowerInvariant(), a.DecisionReason, a.ResultingVersion, LineDiff.Compute(original, a.ProposedText), a.CreatedAt);
 
     internal static async Task<Results<Ok<AmendmentView>, ProblemHttpResult>> GetAmendment(Guid id, CharterDbContext db, CancellationToken ct)
@@ -244,6 +293,10 @@ public static class ChartersApi
         {
             return Problems.Conflict("amendment-decided", "The amendment was already decided.");
         }
+        if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
+        {
+            return Problems.Conflict("amendment-under-vote", "The amendment is being voted on; its text can no longer change.");
+        }
         a.ProposedText = text;
         a.Rationale = request.Rationale?.Trim() ?? a.Rationale;
         await db.SaveChangesAsync(ct);
@@ -263,13 +316,33 @@ public static class ChartersApi
         {
             return Problems.Conflict("amendment-decided", "The amendment was already decided.");
         }
-        var charter = await db.Charters.FirstAsync(c => c.Id == a.CharterId, ct);
-        var old = await db.CharterVersions.FirstAsync(v => v.CharterId == a.CharterId && v.Number == a.VersionNumber, ct);
-        if (charter.CurrentVersion != a.VersionNumber || old.Status != VersionStatus.Draft)
+        if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
+        {
+            return Problems.Conflict("amendment-under-vote", "A vote decides this amendment.");
+        }
+        if (!await IsCurrentDraftAsync(db, a, ct))
         {
             return Problems.Conflict("version-superseded", "The amendment is against a version that is no longer the current draft.");
         }
-        var now = time.GetUtcNow();
+        var original = await ApplyAcceptanceAsync(db, a, time.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(AmendmentOf(a, original));
+    }
+
+    /// <summary>Whether the amendment's version is still the charter's current draft (the only one an amendment can change).</summary>
+    internal static async Task<bool> IsCurrentDraftAsync(CharterDbContext db, Amendment a, CancellationToken ct) =>
+        await db.Charters.AnyAsync(c => c.Id == a.CharterId && c.CurrentVersion == a.VersionNumber, ct)
+        && await db.CharterVersions.AnyAsync(v => v.CharterId == a.CharterId && v.Number == a.VersionNumber && v.Status == VersionStatus.Draft, ct);
+
+    /// <summary>
+    /// Applies an accepted amendment (the caller checked it is pending against the current draft): the next version with
+    /// the amended article, the old version superseded, <c>CharterVersionPublished</c> in the outbox. Nothing is saved
+    /// here. Returns the article's text before the amendment.
+    /// </summary>
+    internal static async Task<string> ApplyAcceptanceAsync(CharterDbContext db, Amendment a, DateTimeOffset now, CancellationToken ct)
+    {
+        var charter = await db.Charters.FirstAsync(c => c.Id == a.CharterId, ct);
+        var old = await db.CharterVersions.FirstAsync(v => v.CharterId == a.CharterId && v.Number == a.VersionNumber, ct);
         var next = new CharterVersion
         {
             Id = Guid.CreateVersion7(now),
@@ -290,6 +363,10 @@ public static class ChartersApi
                 Number = art.Number,
                 Theme = art.Theme,
                 Text = art.Id == a.ArticleId ? a.ProposedText : art.Text,
+                // The amended article's translations no longer match its text: steering fills them again.
+                TextAr = art.Id == a.ArticleId ? null : art.TextAr,
+                TextFr = art.Id == a.ArticleId ? null : art.TextFr,
+                TextEn = art.Id == a.ArticleId ? null : art.TextEn,
                 StatementIds = art.StatementIds,
             });
         }
@@ -300,8 +377,7 @@ public static class ChartersApi
         a.DecidedAt = now;
         db.CharterVersions.Add(next);
         db.AddEvent(new CharterVersionPublished(charter.Id, next.Number, articles.Count, now), now);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(AmendmentOf(a, articles.First(x => x.Id == a.ArticleId).Text));
+        return articles.First(x => x.Id == a.ArticleId).Text;
     }
 
     internal static async Task<Results<Ok<AmendmentView>, ValidationProblem, ProblemHttpResult>> RejectAmendment(Guid id, Decision request,
@@ -320,6 +396,10 @@ public static class ChartersApi
         if (a.Status != AmendmentStatus.Pending)
         {
             return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+        }
+        if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
+        {
+            return Problems.Conflict("amendment-under-vote", "A vote decides this amendment.");
         }
         a.Status = AmendmentStatus.Rejected;
         a.DecisionReason = reason;

@@ -45,6 +45,7 @@ public sealed class ParticipantErasedConsumer(CharterDbContext db, TimeProvider 
             var pseudonym = Guid.NewGuid();
             await db.Votes.Where(v => v.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.ParticipantId, pseudonym), ct);
             await db.BallotCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
+            await db.AmendmentVoteCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
             await db.Statements.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
             await db.Amendments.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
             await db.Actions.Where(c => c.OwnerParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerParticipantId, (Guid?)null), ct);

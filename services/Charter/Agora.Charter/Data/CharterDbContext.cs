@@ -30,6 +30,10 @@ public sealed class CharterDbContext(DbContextOptions<CharterDbContext> options)
 
     public DbSet<Amendment> Amendments => Set<Amendment>();
 
+    public DbSet<AmendmentVote> AmendmentVotes => Set<AmendmentVote>();
+
+    public DbSet<AmendmentVoteCast> AmendmentVoteCasts => Set<AmendmentVoteCast>();
+
     public DbSet<Ballot> Ballots => Set<Ballot>();
 
     public DbSet<BallotCast> BallotCasts => Set<BallotCast>();
@@ -107,6 +111,22 @@ public sealed class CharterDbContext(DbContextOptions<CharterDbContext> options)
         {
             e.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(a => new { a.CharterId, a.VersionNumber });
+        });
+
+        modelBuilder.Entity<AmendmentVote>(e =>
+        {
+            e.Property(v => v.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(v => v.Outcome).HasMaxLength(40);
+            e.HasIndex(v => v.AmendmentId).IsUnique();
+            e.HasOne<Amendment>().WithMany().HasForeignKey(v => v.AmendmentId);
+        });
+
+        modelBuilder.Entity<AmendmentVoteCast>(e =>
+        {
+            e.Property(c => c.Choice).HasMaxLength(10);
+            e.Property(c => c.College).HasMaxLength(20);
+            e.HasIndex(c => new { c.VoteId, c.ParticipantId }).IsUnique();
+            e.HasOne<AmendmentVote>().WithMany().HasForeignKey(c => c.VoteId);
         });
 
         modelBuilder.Entity<Ballot>(e =>

@@ -187,6 +187,119 @@ namespace Agora.Charter.Data.Migrations
                     b.ToTable("amendments", (string)null);
                 });
 
+            modelBuilder.Entity("Agora.Charter.Charters.AmendmentVote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool?>("Accepted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("accepted");
+
+                    b.Property<Guid>("AmendmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("amendment_id");
+
+                    b.Property<bool>("ByCollege")
+                        .HasColumnType("boolean")
+                        .HasColumnName("by_college");
+
+                    b.Property<Guid>("CharterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("charter_id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("ClosesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closes_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<double>("Majority")
+                        .HasColumnType("double precision")
+                        .HasColumnName("majority");
+
+                    b.Property<DateTimeOffset>("OpensAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opens_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Quorum")
+                        .HasColumnType("integer")
+                        .HasColumnName("quorum");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("VersionNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("version_number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_amendment_votes");
+
+                    b.HasIndex("AmendmentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_amendment_votes_amendment_id");
+
+                    b.ToTable("amendment_votes", (string)null);
+                });
+
+            modelBuilder.Entity("Agora.Charter.Charters.AmendmentVoteCast", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CastAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cast_at");
+
+                    b.Property<string>("Choice")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("choice");
+
+                    b.Property<string>("College")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("college");
+
+                    b.Property<Guid>("ParticipantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("participant_id");
+
+                    b.Property<Guid>("VoteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("vote_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_amendment_vote_casts");
+
+                    b.HasIndex("VoteId", "ParticipantId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_amendment_vote_casts_vote_id_participant_id");
+
+                    b.ToTable("amendment_vote_casts", (string)null);
+                });
+
             modelBuilder.Entity("Agora.Charter.Charters.Article", b =>
                 {
                     b.Property<Guid>("Id")
@@ -211,6 +324,18 @@ namespace Agora.Charter.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("text");
+
+                    b.Property<string>("TextAr")
+                        .HasColumnType("text")
+                        .HasColumnName("text_ar");
+
+                    b.Property<string>("TextEn")
+                        .HasColumnType("text")
+                        .HasColumnName("text_en");
+
+                    b.Property<string>("TextFr")
+                        .HasColumnType("text")
+                        .HasColumnName("text_fr");
 
                     b.Property<string>("Theme")
                         .IsRequired()
@@ -762,6 +887,26 @@ namespace Agora.Charter.Data.Migrations
                         .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Agora.Charter.Charters.AmendmentVote", b =>
+                {
+                    b.HasOne("Agora.Charter.Charters.Amendment", null)
+                        .WithMany()
+                        .HasForeignKey("AmendmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_amendment_votes_amendments_amendment_id");
+                });
+
+            modelBuilder.Entity("Agora.Charter.Charters.AmendmentVoteCast", b =>
+                {
+                    b.HasOne("Agora.Charter.Charters.AmendmentVote", null)
+                        .WithMany()
+                        .HasForeignKey("VoteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_amendment_vote_casts_amendment_votes_vote_id");
                 });
 
             modelBuilder.Entity("Agora.Charter.Charters.Article", b =>

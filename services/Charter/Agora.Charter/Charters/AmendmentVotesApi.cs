@@ -1,0 +1,235 @@
+using System.Security.Claims;
+using Agora.Charter.Adoption;
+using Agora.Charter.Constituencies;
+using Agora.Charter.Data;
+using Agora.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Agora.Charter.Charters;
+
+/// <summary>
+/// Amendments decided by a vote: steering opens one on a pending amendment against the current draft, participants vote
+/// for / against / abstain once within the window, and closing it applies the result the way a steering decision does
+/// (accepted: the next version and <c>CharterVersionPublished</c>; rejected: recorded).
+/// </summary>
+public static class AmendmentVotesApi
+{
+    public static IEndpointRouteBuilder MapAmendmentVotesApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/api/charter/amendments/{id:guid}/votes", Open).RequireAuthorization(Policies.Steering);
+        var votes = endpoints.MapGroup("/api/charter/amendment-votes");
+        votes.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.Participant);
+        votes.MapPost("/{id:guid}/casts", Cast).RequireAuthorization(Policies.Participant);
+        votes.MapPost("/{id:guid}/close", Close).RequireAuthorization(Policies.Steering);
+        return endpoints;
+    }
+
+    public sealed record OpenVote(DateTimeOffset? OpensAt, DateTimeOffset? ClosesAt, int? Quorum, double? Majority, bool? ByCollege);
+
+    public sealed record CastVote(string? Choice);
+
+    /// <param name="Result">Once closed: consents are "for", objections "against", plus abstentions.</param>
+    public sealed record AmendmentVoteView(Guid Id, Guid AmendmentId, Guid CharterId, int Version, DateTimeOffset OpensAt, DateTimeOffset ClosesAt,
+        int Quorum, double Majority, bool ByCollege, string Status, bool? Accepted, string? Outcome, BallotTally? Result);
+
+    internal static Task<bool> IsUnderVoteAsync(CharterDbContext db, Guid amendmentId, CancellationToken ct) =>
+        db.AmendmentVotes.AnyAsync(v => v.AmendmentId == amendmentId && v.Status == AmendmentVoteStatus.Open, ct);
+
+    internal static async Task<Results<Created<AmendmentVoteView>, ValidationProblem, ProblemHttpResult>> Open(Guid id, OpenVote request,
+        CharterDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var errors = new FieldErrors();
+        var opens = request.OpensAt ?? now;
+        if (request.ClosesAt is not { } closes || closes <= opens)
+        {
+            errors.Add("closesAt", "The vote closes after it opens.");
+            closes = opens;
+        }
+        if (request.Quorum is not { } quorum || quorum < 1)
+        {
+            errors.Add("quorum", "The quorum is a number of ballots (abstentions included), at least 1.");
+            quorum = 1;
+        }
+        if (request.Majority is not { } majority || majority is <= 0 or > 1)
+        {
+            errors.Add("majority", "The majority is a share of \"for\" among for and against, in (0, 1].");
+            majority = 0;
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var amendment = await db.Amendments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (amendment is null)
+        {
+            return Problems.NotFound("amendment");
+        }
+        if (amendment.Status != AmendmentStatus.Pending)
+        {
+            return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+        }
+        if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
+        {
+            return Problems.Conflict("version-superseded", "The amendment is against a version that is no longer the current draft.");
+        }
+        if (await db.AmendmentVotes.AnyAsync(v => v.AmendmentId == id, ct))
+        {
+            return Problems.Conflict("amendment-under-vote", "A vote on this amendment was already opened.");
+        }
+        var vote = new AmendmentVote
+        {
+            Id = Guid.CreateVersion7(now),
+            AmendmentId = id,
+            CharterId = amendment.CharterId,
+            VersionNumber = amendment.VersionNumber,
+            OpensAt = opens,
+            ClosesAt = closes,
+            Quorum = quorum,
+            Majority = majority,
+            ByCollege = request.ByCollege ?? false,
+            Status = AmendmentVoteStatus.Open,
+            CreatedAt = now,
+        };
+        db.AmendmentVotes.Add(vote);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.Conflict("amendment-under-vote", "A vote on this amendment was already opened.");
+        }
+        return TypedResults.Created($"/api/charter/amendment-votes/{vote.Id}", await ViewAsync(db, vote, ct));
+    }
+
+    private static async Task<BallotTally> TallyAsync(CharterDbContext db, AmendmentVote vote, CancellationToken ct)
+    {
+        var casts = await db.AmendmentVoteCasts.AsNoTracking().Where(c => c.VoteId == vote.Id).Select(c => new { c.Choice, c.College }).ToListAsync(ct);
+        var decisive = casts.Where(c => c.Choice != AmendmentVoteCast.Abstain).Select(c => (c.Choice == AmendmentVoteCast.For, c.College)).ToList();
+        return BallotTally.Count(vote.Quorum, vote.Majority, vote.ByCollege, decisive, casts.Count - decisive.Count);
+    }
+
+    private static async Task<AmendmentVoteView> ViewAsync(CharterDbContext db, AmendmentVote v, CancellationToken ct) =>
+        new(v.Id, v.AmendmentId, v.CharterId, v.VersionNumber, v.OpensAt, v.ClosesAt, v.Quorum, v.Majority, v.ByCollege,
+            v.Status.ToString().ToLowerInvariant(), v.Accepted, v.Outcome, v.Status == AmendmentVoteStatus.Closed ? await TallyAsync(db, v, ct) : null);
+
+    /// <summary>The vote; its result once closed — no running tally while it is open.</summary>
+    internal static async Task<Results<Ok<AmendmentVoteView>, ProblemHttpResult>> Get(Guid id, CharterDbContext db, CancellationToken ct)
+    {
+        var v = await db.AmendmentVotes.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct);
+        return v is null ? Problems.NotFound("amendment vote") : TypedResults.Ok(await ViewAsync(db, v, ct));
+    }
+
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Cast(Guid id, CastVote request, ClaimsPrincipal user,
+        CharterDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (!AmendmentVoteCast.IsChoice(request.Choice))
+        {
+            return new FieldErrors().Add("choice", "The choice is for, against or abstain.").ToProblem();
+        }
+        if (user.ParticipantId() is not { } me)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Only a participant can vote.");
+        }
+        var vote = await db.AmendmentVotes.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct);
+        if (vote is null)
+        {
+            return Problems.NotFound("amendment vote");
+        }
+        var now = time.GetUtcNow();
+        if (!vote.IsOpenAt(now))
+        {
+            return Problems.Conflict("vote-not-open", "The vote is not open now.", $"It is open from {vote.OpensAt:O} to {vote.ClosesAt:O}.");
+        }
+        var amendment = await db.Amendments.AsNoTracking().FirstAsync(a => a.Id == vote.AmendmentId, ct);
+        if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
+        {
+            return Problems.Conflict("version-superseded", "The amendment is against a version that was superseded; the vote can no longer change it.");
+        }
+        var kind = await db.Profiles.Where(p => p.ParticipantId == me).Select(p => p.Kind).FirstOrDefaultAsync(ct);
+        db.AmendmentVoteCasts.Add(new AmendmentVoteCast
+        {
+            Id = Guid.CreateVersion7(now),
+            VoteId = id,
+            ParticipantId = me,
+            Choice = request.Choice!,
+            College = ParticipantProfile.College(kind),
+            CastAt = now,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return Problems.Conflict("vote-already-cast", "You already voted on this amendment.");
+        }
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Closes the vote once its window has ended and applies the result like a steering decision: accepted → the next
+    /// version with the amendment applied (<c>CharterVersionPublished</c>); rejected (majority or quorum missed) → recorded.
+    /// If another amendment superseded the version meanwhile (ballots were refused from then on), the vote closes without
+    /// effect and the amendment is recorded as rejected with outcome <c>version-superseded</c>.
+    /// </summary>
+    internal static async Task<Results<Ok<AmendmentVoteView>, ProblemHttpResult>> Close(Guid id, CharterDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var vote = await db.AmendmentVotes.FirstOrDefaultAsync(v => v.Id == id, ct);
+        if (vote is null)
+        {
+            return Problems.NotFound("amendment vote");
+        }
+        if (vote.Status != AmendmentVoteStatus.Open)
+        {
+            return Problems.Conflict("vote-closed", "The vote is already closed.");
+        }
+        var now = time.GetUtcNow();
+        if (now < vote.ClosesAt)
+        {
+            return Problems.Conflict("vote-window-open", "The vote window has not ended yet.");
+        }
+        var amendment = await db.Amendments.FirstAsync(a => a.Id == vote.AmendmentId, ct);
+        var tally = await TallyAsync(db, vote, ct);
+        vote.Status = AmendmentVoteStatus.Closed;
+        vote.ClosedAt = now;
+        vote.Accepted = tally.Adopted;
+        if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
+        {
+            // The version moved on: the vote is closed without effect, the amendment rejected as superseded.
+            vote.Accepted = false;
+            vote.Outcome = "version-superseded";
+            amendment.Status = AmendmentStatus.Rejected;
+            amendment.DecisionReason = "The version was superseded before the vote closed.";
+            amendment.DecidedAt = now;
+        }
+        else if (tally.Adopted)
+        {
+            await ChartersApi.ApplyAcceptanceAsync(db, amendment, now, ct);
+            vote.Outcome = "accepted";
+        }
+        else
+        {
+            amendment.Status = AmendmentStatus.Rejected;
+            amendment.DecisionReason = tally.QuorumReached
+                ? $"Rejected by vote: {tally.Consents} for, {tally.Objections} against, {tally.Abstentions} abstentions."
+                : $"Rejected by vote: quorum of {vote.Quorum} not reached ({tally.Cast + tally.Abstentions} ballots).";
+            amendment.DecidedAt = now;
+            vote.Outcome = tally.QuorumReached ? "rejected" : "quorum-not-reached";
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Another decision produced the same next version at the same moment: nothing of this one was written.
+            return Problems.Conflict("version-superseded", "The version changed while the vote was being closed; close it again.");
+        }
+        return TypedResults.Ok(new AmendmentVoteView(vote.Id, vote.AmendmentId, vote.CharterId, vote.VersionNumber, vote.OpensAt, vote.ClosesAt,
+            vote.Quorum, vote.Majority, vote.ByCollege, "closed", vote.Accepted, vote.Outcome, tally));
+    }
+}
