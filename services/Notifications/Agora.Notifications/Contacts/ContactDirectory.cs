@@ -24,13 +24,10 @@ public interface IContactDirectory
 /// (one call per <see cref="MaxBatch"/> participants), or <c>GetContactDetails</c> one by one when the
 /// registry does not implement the batch call yet.
 /// </summary>
-public sealed class GrpcContactDirectory(Agora.Contracts.Registry.V1.Contacts.ContactsClient client, TimeProvider time) : IContactDirectory
+public sealed class GrpcContactDirectory(Agora.Contracts.Registry.V1.Contacts.ContactsClient client, TimeProvider time, ContactBatchSupport support) : IContactDirectory
 {
     public const int MaxBatch = 1000;
     private const int SingleLookupConcurrency = 16;
-
-    /// <summary>When the registry last answered Unimplemented to the batch call; it is asked again after a while (it may have been upgraded).</summary>
-    private static long batchUnsupportedAt = long.MinValue;
 
     public async Task<ContactDetails?> FindAsync(Guid participantId, CancellationToken ct)
     {
@@ -50,7 +47,7 @@ public sealed class GrpcContactDirectory(Agora.Contracts.Registry.V1.Contacts.Co
     {
         var found = new Dictionary<Guid, ContactDetails?>(participantIds.Count);
         var now = time.GetTimestamp();
-        var unsupportedAt = Interlocked.Read(ref batchUnsupportedAt);
+        var unsupportedAt = Interlocked.Read(ref support.UnsupportedAt);
         if (unsupportedAt == long.MinValue || time.GetElapsedTime(unsupportedAt, now) > TimeSpan.FromMinutes(5))
         {
             try
@@ -76,7 +73,7 @@ public sealed class GrpcContactDirectory(Agora.Contracts.Registry.V1.Contacts.Co
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
             {
-                Interlocked.Exchange(ref batchUnsupportedAt, now);
+                Interlocked.Exchange(ref support.UnsupportedAt, now);
             }
         }
         var results = new System.Collections.Concurrent.ConcurrentDictionary<Guid, ContactDetails?>();
@@ -91,4 +88,10 @@ public sealed class GrpcContactDirectory(Agora.Contracts.Registry.V1.Contacts.Co
         string.IsNullOrWhiteSpace(reply.PreferredLanguage) ? null : reply.PreferredLanguage,
         [.. reply.FallbackLanguages],
         reply.Erased);
+}
+
+/// <summary>Remembers (per process) that the registry answered Unimplemented to the batch call; it is asked again after a while (it may have been upgraded).</summary>
+public sealed class ContactBatchSupport
+{
+    internal long UnsupportedAt = long.MinValue;
 }
