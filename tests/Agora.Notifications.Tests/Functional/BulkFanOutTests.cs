@@ -68,6 +68,7 @@ public sealed class BulkFanOutTests(NotificationsFactory factory) : IClassFixtur
         var unknownLanguage = Guid.CreateVersion7();
         var eventId = Guid.CreateVersion7();
         var parameters = new Dictionary<string, string> { ["version"] = "3" };
+        factory.Registry.Add(plain, NotificationsFactory.EmailOf(plain), language: "fr");
         await using var scope = factory.Scope(out var db);
         var now = DateTimeOffset.UtcNow;
         foreach (var (id, language) in new[] { (plain, "fr"), (digest, "en"), (smsOnly, "ar"), (erased, "ar") })
