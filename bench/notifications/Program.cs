@@ -21,7 +21,8 @@ using SmtpServer;
 using SmtpServer.Storage;
 
 // An announcement to N participants, end to end: POST → outbox → RabbitMQ batches → deliveries →
-// contact look-ups over gRPC → SMTP into a local server (SmtpServer, counting only).
+// contact look-ups over gRPC → SMTP into a local server (a minimal sink, counting only).
+//   bash bench/notifications/run.sh [recipients=100000] [lanes=4]
 //   dotnet run -c Release --project bench/notifications -- [recipients=100000] [concurrency=4]
 // Needs AGORA_TEST_POSTGRES / AGORA_TEST_RABBITMQ (eval "$(bash deploy/local/infra.sh env test)").
 var recipients = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
@@ -108,7 +109,9 @@ var response = await steering.PostAsJsonAsync("/api/notifications/announcements"
 response.EnsureSuccessStatusCode();
 Console.WriteLine($"announcement accepted in {total.Elapsed.TotalMilliseconds:F0} ms: {await response.Content.ReadAsStringAsync()}");
 
-var samples = new List<(double Seconds, long Emails, long Heap, long WorkingSet)>();
+var samples = new List<(double Seconds, long Emails, long Heap, long WorkingSet, double Cpu)>();
+using var self = Process.GetCurrentProcess();
+var cpuAtPost = self.TotalProcessorTime.TotalSeconds;
 var last = 0L;
 var stalled = Stopwatch.StartNew();
 TimeSpan? first = null;
@@ -124,10 +127,11 @@ while (sink.Count < recipients && stalled.Elapsed < TimeSpan.FromSeconds(60))
     {
         stalled.Restart();
     }
-    using var me = Process.GetCurrentProcess();
-    samples.Add((total.Elapsed.TotalSeconds, count, GC.GetTotalMemory(false), me.WorkingSet64));
+    self.Refresh();
+    var cpu = self.TotalProcessorTime.TotalSeconds - cpuAtPost;
+    samples.Add((total.Elapsed.TotalSeconds, count, GC.GetTotalMemory(false), self.WorkingSet64, cpu));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{total.Elapsed.TotalSeconds,6:F0} s  emails {count,7:N0}  +{count - last,6:N0}/s  heap {GC.GetTotalMemory(false) / 1048576.0,6:F0} MiB  working set {me.WorkingSet64 / 1048576.0,6:F0} MiB"));
+        $"{total.Elapsed.TotalSeconds,6:F0} s  emails {count,7:N0}  +{count - last,6:N0}/s  heap {GC.GetTotalMemory(false) / 1048576.0,6:F0} MiB  working set {self.WorkingSet64 / 1048576.0,6:F0} MiB  cpu {cpu,7:F1} s"));
     last = count;
 }
 var elapsed = total.Elapsed;
@@ -136,6 +140,12 @@ Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"emails received: {sink.Count:N0} of {recipients:N0}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"end to end (POST to last email): {elapsed.TotalSeconds:F1} s = {sink.Count / elapsed.TotalSeconds:F0} emails/s"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first to last email: {sending.TotalSeconds:F1} s = {sink.Count / Math.Max(sending.TotalSeconds, 0.001):F0} emails/s"));
+self.Refresh();
+var cpuTotal = self.TotalProcessorTime.TotalSeconds - cpuAtPost;
+var beforeFirst = samples.LastOrDefault(s => s.Emails == 0);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"CPU of this process (service + registry stub + SMTP sink + bench; PostgreSQL and RabbitMQ not included), from the POST: {cpuTotal:F1} s = {cpuTotal * 1000 / Math.Max(sink.Count, 1):F2} ms per email; before the first email (fan-out) {beforeFirst.Cpu:F1} s, after it {(cpuTotal - beforeFirst.Cpu) * 1000 / Math.Max(sink.Count, 1):F2} ms per email"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SMTP connections: {minimal?.Connections.ToString(CultureInfo.InvariantCulture) ?? "n/a"}; contact look-up calls: {Interlocked.Read(ref BenchContacts.Calls):N0}; load average: {File.ReadAllText("/proc/loadavg").Trim()}"));
 var steady = samples.Where(s => s.Emails > recipients / 10 && s.Emails < recipients * 9 / 10).ToList();
 if (steady.Count > 0)
 {
@@ -201,8 +211,29 @@ internal sealed class CountingSink : MessageStore, ISinkCounter
 
 internal sealed class BenchContacts : Contacts.ContactsBase
 {
-    public override Task<ContactDetailsReply> GetContactDetails(GetContactDetailsRequest request, ServerCallContext context) =>
-        Task.FromResult(new ContactDetailsReply { ParticipantId = request.ParticipantId, Email = $"p-{request.ParticipantId}@bench.agora.tn", PreferredLanguage = "ar" });
+    public static long Calls;
+    /// <summary>BENCH_SINGLE_LOOKUPS=1: the batch call answers Unimplemented (a registry without it), so look-ups go one by one.</summary>
+    private static readonly bool SingleOnly = Environment.GetEnvironmentVariable("BENCH_SINGLE_LOOKUPS") == "1";
+
+    private static ContactDetailsReply Reply(string id) => new() { ParticipantId = id, Email = $"p-{id}@bench.agora.tn", PreferredLanguage = "ar" };
+
+    public override Task<ContactDetailsReply> GetContactDetails(GetContactDetailsRequest request, ServerCallContext context)
+    {
+        Interlocked.Increment(ref Calls);
+        return Task.FromResult(Reply(request.ParticipantId));
+    }
+
+    public override Task<ContactDetailsBatchReply> GetContactDetailsBatch(GetContactDetailsBatchRequest request, ServerCallContext context)
+    {
+        if (SingleOnly)
+        {
+            throw new RpcException(new Status(StatusCode.Unimplemented, "single look-ups only"));
+        }
+        Interlocked.Increment(ref Calls);
+        var reply = new ContactDetailsBatchReply();
+        reply.Contacts.AddRange(request.ParticipantIds.Select(Reply));
+        return Task.FromResult(reply);
+    }
 }
 
 internal sealed class BenchFactory(int smtpPort, int grpcPort, string concurrency) : ServiceFactory<NotificationsMarker, NotificationsDbContext>("notificationsdb")

@@ -70,6 +70,7 @@ public static class NotificationsModule
         services.AddGrpcClient<Agora.Contracts.Registry.V1.Contacts.ContactsClient>(o =>
                 o.Address = new Uri(config["Notifications:RegistryGrpc"] is { Length: > 0 } address ? address : "http://127.0.0.1:5102"))
             .AddHttpMessageHandler<RegistryTokenHandler>();
+        services.AddSingleton<ContactBatchSupport>();
         services.AddScoped<IContactDirectory, GrpcContactDirectory>();
         return builder;
     }

@@ -31,9 +31,17 @@ public sealed class FakeRegistry : IAsyncDisposable
     public int TokenRequests => tokenRequests;
     public int Lookups => lookups;
     public int RejectedLookups => rejected;
+    /// <summary>Calls to <c>GetContactDetailsBatch</c> (each counts its participants in <see cref="Lookups"/> too).</summary>
+    public int BatchLookups => batchLookups;
+    /// <summary>Participant look-ups through the one-by-one call.</summary>
+    public int SingleLookups => singleLookups;
+    /// <summary>False: the batch call answers Unimplemented, as a registry without it would.</summary>
+    public bool BatchSupported { get; set; } = true;
     private int tokenRequests;
     private int lookups;
     private int rejected;
+    private int batchLookups;
+    private int singleLookups;
 
     public void Add(Guid participantId, string? email, string? phone = null, string language = "ar", params string[] fallbacks)
     {
@@ -80,7 +88,7 @@ public sealed class FakeRegistry : IAsyncDisposable
 
     private sealed class ContactsService(FakeRegistry registry) : Agora.Contracts.Registry.V1.Contacts.ContactsBase
     {
-        public override Task<ContactDetailsReply> GetContactDetails(GetContactDetailsRequest request, ServerCallContext context)
+        private void Authorize(ServerCallContext context)
         {
             var header = context.RequestHeaders.GetValue("authorization") ?? "";
             if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || !registry.IssuedTokens.TryGetValue(header["Bearer ".Length..], out var scope)
@@ -89,7 +97,37 @@ public sealed class FakeRegistry : IAsyncDisposable
                 Interlocked.Increment(ref registry.rejected);
                 throw new RpcException(new Status(StatusCode.Unauthenticated, "A registry.contacts token is required."));
             }
+        }
+
+        public override Task<ContactDetailsBatchReply> GetContactDetailsBatch(GetContactDetailsBatchRequest request, ServerCallContext context)
+        {
+            if (!registry.BatchSupported)
+            {
+                throw new RpcException(new Status(StatusCode.Unimplemented, "Not here."));
+            }
+            Authorize(context);
+            Interlocked.Increment(ref registry.batchLookups);
+            var reply = new ContactDetailsBatchReply();
+            foreach (var text in request.ParticipantIds)
+            {
+                Interlocked.Increment(ref registry.lookups);
+                if (Guid.TryParse(text, out var id) && registry.Contacts.TryGetValue(id, out var contact))
+                {
+                    reply.Contacts.Add(contact);
+                }
+                else
+                {
+                    reply.UnknownParticipantIds.Add(text);
+                }
+            }
+            return Task.FromResult(reply);
+        }
+
+        public override Task<ContactDetailsReply> GetContactDetails(GetContactDetailsRequest request, ServerCallContext context)
+        {
+            Authorize(context);
             Interlocked.Increment(ref registry.lookups);
+            Interlocked.Increment(ref registry.singleLookups);
             return Guid.TryParse(request.ParticipantId, out var id) && registry.Contacts.TryGetValue(id, out var reply)
                 ? Task.FromResult(reply)
                 : throw new RpcException(new Status(StatusCode.NotFound, "No such participant."));

@@ -23,6 +23,6 @@ public sealed class AnnouncementBatchRequestedConsumer(NotificationsDbContext db
             parameters[$"body.{language}"] = body;
         }
         return db.ConsumeOnceAsync(context, nameof(AnnouncementBatchRequestedConsumer), ct =>
-            dispatcher.DispatchAsync(m.AnnouncementId, TemplateCatalogue.Announcement, parameters, m.Recipients, ct), time);
+            dispatcher.DispatchBulkAsync(m.AnnouncementId, TemplateCatalogue.Announcement, parameters, m.Recipients, ct), time);
     }
 }

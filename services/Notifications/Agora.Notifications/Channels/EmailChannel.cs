@@ -67,8 +67,8 @@ public static class EmailComposer
 }
 
 /// <summary>
-/// Sends email over one SMTP connection, opened on first use and reused for a batch; any failure
-/// closes it, and the next message reconnects.
+/// Sends email over one SMTP connection, opened on first use and kept for the next messages (a
+/// delivery lane keeps one across its batches); any failure closes it, and the next message reconnects.
 /// </summary>
 public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailChannel> logger) : IAsyncDisposable
 {
@@ -148,6 +148,9 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
         client.Dispose();
         client = null;
     }
+
+    /// <summary>Closes the connection (a lane with nothing to send lets it go); the next message reconnects.</summary>
+    public Task CloseAsync() => ResetAsync();
 
     public async ValueTask DisposeAsync() => await ResetAsync();
 }

@@ -1,17 +1,21 @@
 using Agora.Notifications.Channels;
 using Agora.Notifications.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Agora.Notifications.Deliveries;
 
 /// <summary>
 /// Sends the queue: claims due pending email/SMS rows with <c>FOR UPDATE SKIP LOCKED</c> (so replicas
-/// never send the same row), sends each, and records the outcome in the same transaction: sent;
+/// never send the same row), sends each over the lane's SMTP connection, and records the outcomes in
+/// the same transaction (one UPDATE per batch): sent;
 /// a transient failure is retried with exponential backoff; a permanent one (or too many attempts)
 /// is recorded as failed. Also folds held digest items into one daily digest email.
 /// </summary>
-public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryWorker> logger)
+public sealed class DeliveryWorker(IServiceScopeFactory scopes, IServiceProvider services, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryWorker> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -20,6 +24,8 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
     private async Task RunLaneAsync(int lane, CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        // Each lane keeps its own SMTP connection across batches; it is closed when the queue runs dry.
+        await using var email = ActivatorUtilities.CreateInstance<EmailChannel>(services);
         while (!stoppingToken.IsCancellationRequested)
         {
             var processed = 0;
@@ -29,11 +35,15 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
                 {
                     await CollectDigestsAsync(stoppingToken);
                 }
-                processed = await SendBatchAsync(stoppingToken);
+                processed = await SendBatchAsync(email, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("Delivery queue pass failed ({ExceptionType}); retrying", e.GetType().Name);
+            }
+            if (processed == 0)
+            {
+                await email.CloseAsync();
             }
             if (processed < settings.BatchSize)
             {
@@ -42,8 +52,12 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
         }
     }
 
-    /// <summary>Sends one batch of due messages; returns how many it claimed.</summary>
-    internal async Task<int> SendBatchAsync(CancellationToken ct)
+    /// <summary>
+    /// Sends one batch of due messages over <paramref name="email"/>; returns how many it claimed. The
+    /// rows stay locked (<c>FOR UPDATE SKIP LOCKED</c>) until their outcomes are written, all in one
+    /// UPDATE, in the same transaction.
+    /// </summary>
+    internal async Task<int> SendBatchAsync(EmailChannel email, CancellationToken ct)
     {
         var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
@@ -60,7 +74,7 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
                 ORDER BY next_attempt_at, id
                 LIMIT {settings.BatchSize}
                 FOR UPDATE SKIP LOCKED
-                """).ToListAsync(ct);
+                """).AsNoTracking().ToListAsync(ct);
             if (batch.Count == 0)
             {
                 return 0;
@@ -69,31 +83,56 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
             var preferences = await db.Preferences.AsNoTracking().Where(p => ids.Contains(p.ParticipantId)).ToDictionaryAsync(p => p.ParticipantId, ct);
             var languages = await db.Participants.AsNoTracking().Where(p => ids.Contains(p.ParticipantId))
                 .ToDictionaryAsync(p => p.ParticipantId, p => p.Language, ct);
-            await using (var sender = scope.ServiceProvider.GetRequiredService<MessageSender>())
+            var sender = ActivatorUtilities.CreateInstance<MessageSender>(scope.ServiceProvider, email);
+            // Contact details for the whole batch (one registry call); held in memory for this batch only.
+            var lookups = await sender.LookupManyAsync(ids, ct);
+            var done = new List<Delivery>(batch.Count);
+            foreach (var delivery in batch)
             {
-                // Contact details for the whole batch, asked concurrently; held in memory for this batch only.
-                var lookups = new System.Collections.Concurrent.ConcurrentDictionary<Guid, MessageSender.Lookup>();
-                await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.LookupConcurrency), CancellationToken = ct },
-                    async (id, token) => lookups[id] = await sender.LookupAsync(id, token));
-                foreach (var delivery in batch)
+                SendOutcome outcome;
+                try
                 {
-                    SendOutcome outcome;
-                    try
-                    {
-                        outcome = await sender.SendAsync(delivery, preferences.GetValueOrDefault(delivery.ParticipantId),
-                            languages.GetValueOrDefault(delivery.ParticipantId), lookups[delivery.ParticipantId], ct);
-                    }
-                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                    Apply(delivery, outcome, time.GetUtcNow(), settings);
+                    outcome = await sender.SendAsync(delivery, preferences.GetValueOrDefault(delivery.ParticipantId),
+                        languages.GetValueOrDefault(delivery.ParticipantId), lookups[delivery.ParticipantId], ct);
                 }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    break;
+                }
+                Apply(delivery, outcome, time.GetUtcNow(), settings);
+                done.Add(delivery);
             }
-            await db.SaveChangesAsync(CancellationToken.None);
+            await RecordAsync(db, done);
             await tx.CommitAsync(CancellationToken.None);
             return batch.Count;
         });
+    }
+
+    /// <summary>The outcomes of a batch, written with one UPDATE (the rows are locked by the caller's transaction).</summary>
+    private static async Task RecordAsync(NotificationsDbContext db, List<Delivery> done)
+    {
+        if (done.Count == 0)
+        {
+            return;
+        }
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand("""
+            UPDATE deliveries AS d
+            SET status = u.status, attempts = u.attempts, next_attempt_at = u.next_attempt_at, last_error = u.last_error,
+                language = u.language, sent_at = u.sent_at
+            FROM unnest(@ids, @statuses, @attempts, @next, @errors, @languages, @sent)
+                 AS u(id, status, attempts, next_attempt_at, last_error, language, sent_at)
+            WHERE d.id = u.id
+            """, connection, (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+        var p = command.Parameters;
+        p.AddWithValue("ids", done.Select(d => d.Id).ToArray());
+        p.AddWithValue("statuses", done.Select(d => d.Status).ToArray());
+        p.AddWithValue("attempts", done.Select(d => d.Attempts).ToArray());
+        p.AddWithValue("next", done.Select(d => d.NextAttemptAt).ToArray());
+        p.Add(new NpgsqlParameter<string?[]>("errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = done.Select(d => d.LastError).ToArray() });
+        p.Add(new NpgsqlParameter<string?[]>("languages", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = done.Select(d => d.Language).ToArray() });
+        p.Add(new NpgsqlParameter<DateTimeOffset?[]>("sent", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = done.Select(d => d.SentAt).ToArray() });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     internal void Apply(Delivery delivery, SendOutcome outcome, DateTimeOffset now, DeliveryOptions settings)

@@ -10,8 +10,9 @@ namespace Agora.Notifications.Deliveries;
 
 /// <summary>
 /// Sends one queued email or SMS: asks the registry for the contact details (never stored), renders
-/// the template along the participant's languages and hands it to the channel. Lives for one batch
-/// (it holds the batch's SMTP connection).
+/// the template along the participant's languages and hands it to the channel. Lives for one batch;
+/// the SMTP connection it uses belongs to the delivery lane (or to the scope) and outlives it.
+/// An announcement is rendered once per language chain for the batch, not once per recipient.
 /// </summary>
 public sealed class MessageSender(
     NotificationsDbContext db,
@@ -19,8 +20,10 @@ public sealed class MessageSender(
     TemplateCatalogue catalogue,
     EmailChannel email,
     ISmsProvider sms,
-    ILogger<MessageSender> logger) : IAsyncDisposable
+    ILogger<MessageSender> logger)
 {
+    private readonly Dictionary<(Guid EventId, string Languages), RenderedMessage> announcements = [];
+
     /// <summary>The registry's answer for one participant: their contact details, or why nothing can be sent.</summary>
     public sealed record Lookup(ContactDetails? Contact, SendOutcome? Failure);
 
@@ -50,6 +53,36 @@ public sealed class MessageSender(
             : new Lookup(contact, null);
     }
 
+    /// <summary>The registry's answers for a whole batch, in one call where the registry allows it.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Lookup>> LookupManyAsync(IReadOnlyCollection<Guid> participantIds, CancellationToken ct)
+    {
+        IReadOnlyDictionary<Guid, ContactDetails?> found;
+        try
+        {
+            found = await contacts.FindManyAsync(participantIds, ct);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Contact lookup failed ({StatusCode}) for a batch of {Count} participants", e.StatusCode, participantIds.Count);
+            var failure = new Lookup(null, SendOutcome.Transient($"registry-unavailable: {e.StatusCode}"));
+            return participantIds.Distinct().ToDictionary(id => id, _ => failure);
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning("Registry token request failed ({StatusCode})", e.StatusCode);
+            var failure = new Lookup(null, SendOutcome.Transient($"registry-token-unavailable: {e.StatusCode}"));
+            return participantIds.Distinct().ToDictionary(id => id, _ => failure);
+        }
+        var unknown = new Lookup(null, SendOutcome.Permanent("unknown-participant: the registry does not know this participant."));
+        var erased = new Lookup(null, SendOutcome.Permanent("erased: the participant asked for erasure."));
+        return participantIds.Distinct().ToDictionary(id => id, id => found.GetValueOrDefault(id) switch
+        {
+            null => unknown,
+            { Erased: true } => erased,
+            { } contact => new Lookup(contact, null),
+        });
+    }
+
     public async Task<SendOutcome> SendAsync(Delivery delivery, NotificationPreferences? preferences, string? knownLanguage, CancellationToken ct) =>
         await SendAsync(delivery, preferences, knownLanguage, await LookupAsync(delivery.ParticipantId, ct), ct);
 
@@ -64,9 +97,13 @@ public sealed class MessageSender(
         RenderedMessage message;
         try
         {
-            message = delivery.TemplateKey == "digest"
-                ? await RenderDigestAsync(delivery, languages, ct)
-                : catalogue.Render(delivery.TemplateKey, delivery.Parameters, languages);
+            message = delivery.TemplateKey switch
+            {
+                "digest" => await RenderDigestAsync(delivery, languages, ct),
+                // An announcement's texts are the same for all its deliveries (they come with the announcement).
+                TemplateCatalogue.Announcement => RenderAnnouncement(delivery, languages),
+                _ => catalogue.Render(delivery.TemplateKey, delivery.Parameters, languages),
+            };
         }
         catch (TemplateException e)
         {
@@ -134,5 +171,14 @@ public sealed class MessageSender(
         return catalogue.Render("digest", parameters, languages);
     }
 
-    public ValueTask DisposeAsync() => email.DisposeAsync();
+    private RenderedMessage RenderAnnouncement(Delivery delivery, IReadOnlyList<string> languages)
+    {
+        var key = (delivery.EventId, string.Join(',', languages));
+        if (!announcements.TryGetValue(key, out var message))
+        {
+            message = catalogue.Render(delivery.TemplateKey, delivery.Parameters, languages);
+            announcements[key] = message;
+        }
+        return message;
+    }
 }

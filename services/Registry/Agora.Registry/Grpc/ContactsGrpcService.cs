@@ -26,6 +26,37 @@ public sealed class ContactsGrpcService(RegistryDbContext db, PersonalDataProtec
         }
         var p = await db.Participants.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, context.CancellationToken)
             ?? throw new RpcException(new Status(StatusCode.NotFound, "No such participant."));
+        return Reply(p);
+    }
+
+    /// <summary>Up to <see cref="MaxBatch"/> participants in one query; each decrypted as <see cref="GetContactDetails"/> does.</summary>
+    public override async Task<ContactDetailsBatchReply> GetContactDetailsBatch(GetContactDetailsBatchRequest request, ServerCallContext context)
+    {
+        if (request.ParticipantIds.Count is 0 or > MaxBatch)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"participant_ids must hold 1 to {MaxBatch} UUIDs."));
+        }
+        var ids = new HashSet<Guid>();
+        foreach (var text in request.ParticipantIds)
+        {
+            if (!Guid.TryParse(text, out var id))
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "participant_ids must be UUIDs."));
+            }
+            ids.Add(id);
+        }
+        var found = await db.Participants.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(context.CancellationToken);
+        var reply = new ContactDetailsBatchReply();
+        reply.Contacts.AddRange(found.Select(Reply));
+        ids.ExceptWith(found.Select(p => p.Id));
+        reply.UnknownParticipantIds.AddRange(ids.Select(id => id.ToString()));
+        return reply;
+    }
+
+    public const int MaxBatch = 1000;
+
+    private ContactDetailsReply Reply(Participant p)
+    {
         var reply = new ContactDetailsReply { ParticipantId = p.Id.ToString(), PreferredLanguage = p.PreferredLanguage };
         reply.FallbackLanguages.AddRange(Participant.Languages.Where(l => l != p.PreferredLanguage));
         if (p.Status == ParticipantStatus.Erased)
