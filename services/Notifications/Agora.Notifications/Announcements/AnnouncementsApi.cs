@@ -4,6 +4,7 @@ using Agora.Notifications.Data;
 using Agora.Notifications.Templates;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Agora.Notifications.Announcements;
@@ -28,6 +29,8 @@ public static class AnnouncementsApi
     public sealed record AnnouncementRequest(string? Segment, Dictionary<string, string>? Titles, Dictionary<string, string>? Bodies);
 
     public sealed record AnnouncementAccepted(Guid Id, string Segment, int Recipients, int Batches);
+
+    private const int SaveEvery = 20;
 
     internal static async Task<Results<Accepted<AnnouncementAccepted>, ValidationProblem, ProblemHttpResult>> Post(AnnouncementRequest body,
         HttpContext http, NotificationsDbContext db, TimeProvider time, IOptions<AnnouncementOptions> options, CancellationToken ct)
@@ -71,23 +74,40 @@ public static class AnnouncementsApi
         }
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
-        var batches = recipients.Chunk(Math.Max(1, options.Value.BatchSize)).ToList();
-        db.Announcements.Add(new Announcement
-        {
-            Id = id,
-            Segment = segment.ToString(),
-            RecipientCount = recipients.Count,
-            BatchCount = batches.Count,
-            CreatedBy = http.User.ParticipantId(),
-            CreatedAt = now,
-        });
+        var batchSize = Math.Max(1, options.Value.BatchSize);
+        var batchCount = (recipients.Count + batchSize - 1) / batchSize;
         var cleanTitles = titles.ToDictionary(t => t.Key, t => t.Value.Trim(), StringComparer.Ordinal);
         var cleanBodies = bodies.ToDictionary(t => t.Key, t => t.Value.Trim(), StringComparer.Ordinal);
-        foreach (var batch in batches)
+        // One transaction for the announcement and all its batches, saved a few batches at a time so
+        // that a 100,000-recipient announcement never tracks all its outbox rows at once.
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
         {
-            db.AddEvent(new AnnouncementBatchRequested(id, segment.ToString(), batch, cleanTitles, cleanBodies, now), now);
-        }
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Accepted($"/api/notifications/deliveries?eventId={id}", new AnnouncementAccepted(id, segment.ToString(), recipients.Count, batches.Count));
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Announcements.Add(new Announcement
+            {
+                Id = id,
+                Segment = segment.ToString(),
+                RecipientCount = recipients.Count,
+                BatchCount = batchCount,
+                CreatedBy = http.User.ParticipantId(),
+                CreatedAt = now,
+            });
+            var pending = 0;
+            foreach (var batch in recipients.Chunk(batchSize))
+            {
+                db.AddEvent(new AnnouncementBatchRequested(id, segment.ToString(), batch, cleanTitles, cleanBodies, now), now);
+                if (++pending == SaveEvery)
+                {
+                    await db.SaveChangesAsync(ct);
+                    db.ChangeTracker.Clear();
+                    pending = 0;
+                }
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        });
+        return TypedResults.Accepted($"/api/notifications/deliveries?eventId={id}", new AnnouncementAccepted(id, segment.ToString(), recipients.Count, batchCount));
     }
 }

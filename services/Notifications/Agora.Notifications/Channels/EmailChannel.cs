@@ -44,7 +44,9 @@ public static class EmailComposer
             MessageId = $"{deliveryId:N}@agora.tn",
             Body = new BodyBuilder { TextBody = message.Body + "\n", HtmlBody = html.ToString() }.ToMessageBody(),
         };
-        email.From.Add(from);
+        // A copy of the sender: a message's address list subscribes to its addresses' Changed events,
+        // so one shared MailboxAddress would keep every message ever composed with it alive.
+        email.From.Add(new MailboxAddress(from.Name, from.Address));
         email.To.Add(to);
         email.Headers.Add("Content-Language", message.Language);
         return email;
