@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Agora.Registry.Directory;
 using Microsoft.EntityFrameworkCore;
@@ -13,21 +14,22 @@ public sealed class DirectoryWindowFixture : RegistryFactory
     public const int Rows = DirectorySearch.Window + 600;
 
     /// <summary>Row i has the id ...0000{i:x12}, so id order is i order.</summary>
-    public static Guid IdOf(int i) => Guid.Parse($"00000000-0000-0000-0000-{i:x12}");
+    public static Guid IdOf(int i) => Guid.Parse("00000000-0000-0000-0000-" + i.ToString("x12", CultureInfo.InvariantCulture));
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         await using var scope = Scope(out var db);
-        // Every row says "commun"; rows past the window with i % 20 == 0 also say "rarissime" (30 rows);
-        // every third row is in Sfax, except those rare ones, which are all in Gafsa.
-        await db.Database.ExecuteSqlRawAsync($"""
+        // Every row says "commun"; from the last 100 rows of the first window on, rows with i % 20 == 0
+        // also say "rarissime" (35 rows, 5 of them in the first window) and are in Gafsa; of the
+        // others every third row is in Sfax.
+        await db.Database.ExecuteSqlAsync($"""
             INSERT INTO participants (id, kind, display_name, name_fr, preferred_language, governorate, themes, directory_opt_in,
               status, vetting, registered_at, updated_at, roles, failed_sign_ins, code_attempts, search_text)
             SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(i), 12, '0'))::uuid, 'Organization', 'Association ' || i, 'Association ' || i, 'fr',
-              CASE WHEN i > {DirectorySearch.Window} AND i % 20 = 0 THEN 'gafsa' WHEN i % 3 = 0 THEN 'sfax' ELSE 'tunis' END,
+              CASE WHEN i > {DirectorySearch.Window - 100} AND i % 20 = 0 THEN 'gafsa' WHEN i % 3 = 0 THEN 'sfax' ELSE 'tunis' END,
               ARRAY['labour'], true, 'Active', 'Approved', now(), now(), ARRAY['participant'], 0, 0,
-              'association commun ' || i || CASE WHEN i > {DirectorySearch.Window} AND i % 20 = 0 THEN ' rarissime' ELSE '' END
+              'association commun ' || i || CASE WHEN i > {DirectorySearch.Window - 100} AND i % 20 = 0 THEN ' rarissime' ELSE '' END
             FROM generate_series(1, {Rows}) AS i
             """);
     }
@@ -35,7 +37,7 @@ public sealed class DirectoryWindowFixture : RegistryFactory
 
 public class DirectoryWindowTests(DirectoryWindowFixture fixture) : IClassFixture<DirectoryWindowFixture>
 {
-    private static readonly int[] Rare = [.. Enumerable.Range(1, DirectoryWindowFixture.Rows).Where(i => i > DirectorySearch.Window && i % 20 == 0)];
+    private static readonly int[] Rare = [.. Enumerable.Range(1, DirectoryWindowFixture.Rows).Where(i => i > DirectorySearch.Window - 100 && i % 20 == 0)];
 
     private async Task<(Guid[] Ids, string? Next)> PageAsync(string query)
     {
@@ -60,7 +62,7 @@ public class DirectoryWindowTests(DirectoryWindowFixture fixture) : IClassFixtur
     [Fact]
     public async Task A_page_that_starts_in_the_window_and_ends_past_it_is_complete()
     {
-        // Filters combined: "commun" is everywhere, Gafsa only on the rare rows past the window.
+        // Filters combined: "commun" is everywhere, Gafsa only on the rare rows (5 in this window).
         var (ids, next) = await PageAsync($"q=commun&governorate=gafsa&limit=25&after={DirectoryWindowFixture.IdOf(10)}");
         Assert.Equal(Rare.Take(25).Select(DirectoryWindowFixture.IdOf), ids);
         Assert.Equal(ids[^1].ToString(), next);
