@@ -31,15 +31,18 @@ reg=services/Registry/Agora.Registry/bin/Release/net10.0
 psql -d $db -f bench/registry/load.sql
 # The steady state of a table that autovacuum has visited (visibility map set, statistics fresh).
 psql -d $db -c "VACUUM ANALYZE participants"
-(cd $reg && exec dotnet Agora.Registry.dll) >$work/registry.log 2>&1 & reg_pid=$!
+(cd $reg; exec dotnet Agora.Registry.dll) >$work/registry.log 2>&1 & reg_pid=$!
 gw=gateway/Agora.Gateway/bin/Release/net10.0
-(cd $gw && Agora__RestPort=5190 Agora__GrpcPort=5193 Gateway__RateLimitPermits=100000000 \
+(cd $gw; Agora__RestPort=5190 Agora__GrpcPort=5193 Gateway__RateLimitPermits=100000000 \
   ReverseProxy__Clusters__registry__Destinations__primary__Address=http://127.0.0.1:5191/ \
   exec dotnet Agora.Gateway.dll) >$work/gateway.log 2>&1 & gw_pid=$!
 trap 'kill $reg_pid $gw_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 for i in $(seq 1 90); do curl -fsS -o /dev/null http://127.0.0.1:5190/api/registry/themes 2>/dev/null && break; sleep 1; done
 echo "participants: $(psql -d $db -tA -c 'select count(*) from participants')"
 
+# The dotnet process itself (should the subshell not have been replaced by exec).
+dotnet_pid() { if [ "$(cat /proc/$1/comm)" = dotnet ]; then echo $1; else pgrep -P $1 -x dotnet | head -1; fi; }
+reg_pid=$(dotnet_pid $reg_pid); gw_pid=$(dotnet_pid $gw_pid)
 # CPU time (user + system, clock ticks) a process has used so far.
 ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
 hz=$(getconf CLK_TCK)
@@ -63,6 +66,9 @@ run() {
 }
 wrk -t2 -c8 -d5s -s bench/registry/search.lua http://127.0.0.1:5190 >/dev/null # warm-up
 wrk -t2 -c8 -d3s -s bench/registry/register.lua http://127.0.0.1:5190 >/dev/null
+sleep 5
+r0=$(ticks $reg_pid); g0=$(ticks $gw_pid); sleep 10; r1=$(ticks $reg_pid); g1=$(ticks $gw_pid)
+echo "idle cpu (10 s, no requests): registry $(( (r1 - r0) * 1000 / hz / 10 )) ms/s, gateway $(( (g1 - g0) * 1000 / hz / 10 )) ms/s"
 run "directory search through the gateway" search.lua 8 http://127.0.0.1:5190
 run "directory search straight to the registry" search.lua 8 http://127.0.0.1:5191
 run "registrations through the gateway" register.lua 16 http://127.0.0.1:5190
