@@ -92,25 +92,42 @@ public sealed class OutboxRelay<TDbContext>(
             return 0;
         }
 
-        Exception? brokerFailure = null;
-        foreach (var row in batch)
+        // The batch is published concurrently (each publish still waits for its confirm): one round
+        // trip to the broker per batch instead of one per row. Only confirmed rows are marked sent;
+        // the rest stay unsent for the next attempt.
+        var publishes = new List<(OutboxMessage Row, Task Publish)>(batch.Count);
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            if (!TryRead(row, out var message, out var type))
+            timeout.CancelAfter(settings.PublishTimeout);
+            foreach (var row in batch)
             {
-                continue;
+                if (TryRead(row, out var message, out var type))
+                {
+                    publishes.Add((row, PublishAsync(row, message, type, timeout.Token)));
+                }
             }
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(settings.PublishTimeout);
-                await PublishAsync(row, message, type, timeout.Token);
-                row.SentAt = time.GetUtcNow();
+                await Task.WhenAll(publishes.Select(p => p.Publish));
             }
-            catch (Exception e) when (!ct.IsCancellationRequested)
+            catch (Exception) when (!ct.IsCancellationRequested)
             {
-                // Keep what was confirmed so far; the rest stays unsent, in order, for the next attempt.
-                brokerFailure = e;
-                break;
+                // Looked at per publish below.
+            }
+        }
+        ct.ThrowIfCancellationRequested();
+
+        Exception? brokerFailure = null;
+        var sentAt = time.GetUtcNow();
+        foreach (var (row, publish) in publishes)
+        {
+            if (publish.IsCompletedSuccessfully)
+            {
+                row.SentAt = sentAt;
+            }
+            else
+            {
+                brokerFailure ??= publish.Exception?.InnerException ?? new TimeoutException("The broker did not confirm in time.");
             }
         }
         await db.SaveChangesAsync(CancellationToken.None);
