@@ -12,6 +12,11 @@ done
 dotnet build-server shutdown >/dev/null 2>&1 || true
 args=("${1:-2000}" "${2:-20}" "${3:-50}")
 cmd="bash bench/workshops/run.sh ${args[*]}"
+# Hand-written notes kept from the previous results file: everything from "## Earlier runs" on.
+earlier=""
+if [ -f bench/results/workshops.md ]; then
+  earlier=$(sed -n '/^## Earlier runs/,$p' bench/results/workshops.md)
+fi
 rc=0
 table=$(dotnet bench/workshops/Agora.Bench.Workshops/bin/Release/net10.0/Agora.Bench.Workshops.dll \
   "$root/services/Workshops/Agora.Workshops/bin/Release/net10.0" "$root/gateway/Agora.Gateway/bin/Release/net10.0" \
@@ -26,11 +31,18 @@ table=$(dotnet bench/workshops/Agora.Bench.Workshops/bin/Release/net10.0/Agora.B
   echo "Read the latencies as an upper bound on this box, not as the service's figures on real hardware."
   echo "Every registration is released at once (a closed burst, not a rate): latency includes queueing"
   echo "behind the session's row lock and the connection pool. The registry is stood in for (OIDC/JWKS"
-  echo "and gRPC eligibility answering \"active\") by the bench program itself."
+  echo "and gRPC eligibility answering \"active\") by the bench program itself. Each participant registers"
+  echo "once, so the service's eligibility cache never hits here: every registration costs one gRPC call."
+  echo "Judge a change by the CPU time per registration below and by the error count, not by wall-clock"
+  echo "latency on this box."
   echo
   echo "Load average of the box when the run ended (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
   echo "$table"
+  if [ -n "$earlier" ]; then
+    echo
+    echo "$earlier"
+  fi
 } > bench/results/workshops.md.new
 mv bench/results/workshops.md.new bench/results/workshops.md
 cat bench/results/workshops.md
