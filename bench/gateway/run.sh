@@ -2,11 +2,15 @@
 # Gateway vs direct (and nginx as a reverse proxy) on the same cheap GET, Release build, HTTP/1.1
 # keep-alive, on loopback, in one run. Writes bench/results/gateway.md.
 #   bash bench/gateway/run.sh            (root installs wrk and nginx from apt when missing)
+#   PROCESS_ENV="OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1" \
+#     RESULTS=bench/results/gateway-sampled.md bash bench/gateway/run.sh
+#                                        (extra environment for the registry and the gateway alike)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 out="$root/.local/bench"; mkdir -p "$out"
 duration=${DURATION:-15}; connections=${CONNECTIONS:-32}
+process_env=${PROCESS_ENV:-}; results=${RESULTS:-bench/results/gateway.md}
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -25,8 +29,8 @@ gw="gateway/Agora.Gateway/bin/Release/net10.0"
 load="bench/Agora.Bench.Load/bin/Release/net10.0/Agora.Bench.Load.dll"
 
 (cd "$reg" && dotnet Agora.Registry.dll --migrate >"$out/registry.log" 2>&1)
-(cd "$reg" && exec env Logging__LogLevel__Default=Warning dotnet Agora.Registry.dll >>"$out/registry.log" 2>&1) & pids+=($!)
-(cd "$gw" && exec env Gateway__RateLimitPermits=100000000 Logging__LogLevel__Default=Warning dotnet Agora.Gateway.dll >"$out/gateway.log" 2>&1) & pids+=($!)
+(cd "$reg" && exec env Logging__LogLevel__Default=Warning $process_env dotnet Agora.Registry.dll >>"$out/registry.log" 2>&1) & pids+=($!)
+(cd "$gw" && exec env Gateway__RateLimitPermits=100000000 Logging__LogLevel__Default=Warning $process_env dotnet Agora.Gateway.dll >"$out/gateway.log" 2>&1) & pids+=($!)
 cat > "$out/nginx.conf" <<NGINX
 worker_processes 1;
 pid $out/nginx.pid;
@@ -71,14 +75,14 @@ ratio=$(awk -v g="$g_rps" -v d="$d_rps" 'BEGIN { printf "%.2f", g / d }')
 nratio=$(awk -v g="$n_rps" -v d="$d_rps" 'BEGIN { printf "%.2f", g / d }')
 added=$(awk -v g="$(field "$g_half" p99Ms)" -v d="$(field "$d_half" p99Ms)" 'BEGIN { printf "%.3f", g - d }')
 nadded=$(awk -v g="$(field "$n_half" p99Ms)" -v d="$(field "$d_half" p99Ms)" 'BEGIN { printf "%.3f", g - d }')
-cat > bench/results/gateway.md <<MD
+cat > "$results" <<MD
 # Gateway benchmark
 
-Run on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -sr). **A noisy shared machine**: load generator,
+Run on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -sr), load average at the end $(cut -d" " -f1-3 /proc/loadavg). **A noisy shared machine**: load generator,
 proxies and the registry all share the same cores, so only the ratios measured in this one run
 mean anything, not the absolute numbers.
 
-Command: \`bash bench/gateway/run.sh\` (DURATION=${duration}s per measurement, ${connections} keep-alive connections, HTTP/1.1).
+Command: \`${process_env:+PROCESS_ENV=\"$process_env\" }${RESULTS:+RESULTS=$results }bash bench/gateway/run.sh\` (DURATION=${duration}s per measurement, ${connections} keep-alive connections, HTTP/1.1).
 Endpoint: \`GET /api/registry/about\` (anonymous, no database), Release build.
 Maximum rate: \`wrk -t1 -c${connections} -d${duration}s --latency <url>\` after a 3 s warm-up.
 Latency at half the direct maximum: \`dotnet bench/Agora.Bench.Load/bin/Release/net10.0/Agora.Bench.Load.dll <url> ${half} ${duration} ${connections}\`
@@ -102,4 +106,4 @@ Target: gateway ≥ 0.6× direct → **${ratio}×**.
 
 Target: the gateway adds ≤ 1 ms at p99 → **${added} ms** added (nginx adds ${nadded} ms).
 MD
-cat bench/results/gateway.md
+cat "$results"
