@@ -10,15 +10,25 @@ namespace Agora.Messaging;
 /// <summary>Each service's own PostgreSQL database, its readiness check and its migration step.</summary>
 public static class ServiceDatabase
 {
-    /// <summary>Registers <typeparamref name="TDbContext"/> on <c>ConnectionStrings:&lt;name&gt;</c> with snake_case names, and a readiness check.</summary>
-    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
+    /// <summary>
+    /// Registers <typeparamref name="TDbContext"/> on <c>ConnectionStrings:&lt;name&gt;</c> with snake_case names, and a readiness check.
+    /// <paramref name="pooled"/> serves contexts from EF Core's pool instead of building one per scope
+    /// (for a hot request path; the context must hold no state of its own).
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string connectionName, bool pooled = false)
         where TDbContext : DbContext
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
-        builder.Services.AddDbContext<TDbContext>(o => o
-            .UseNpgsql(connectionString)
-            .UseSnakeCaseNamingConvention());
+        void Configure(DbContextOptionsBuilder o) => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        if (pooled)
+        {
+            builder.Services.AddDbContextPool<TDbContext>(Configure);
+        }
+        else
+        {
+            builder.Services.AddDbContext<TDbContext>(Configure);
+        }
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: connectionName, tags: ["ready"]);
         return builder;
     }

@@ -77,7 +77,20 @@ public sealed class OutboxAndInboxTests
         proxy.Resume();
         await Eventually.UntilAsync(async () => await harness.UnsentCountAsync() == 0, TimeSpan.FromSeconds(90), "the relay publishes the backlog");
         await Eventually.UntilAsync(() => during.All(id => harness.Deliveries.CountOf(id) >= 1), TimeSpan.FromSeconds(60), "every event arrives");
-        foreach (var id in during.Append(before))
+        // A delivery is seen before its effect commits: wait for the effects, then check there is one each.
+        var all = during.Append(before).ToList();
+        await Eventually.UntilAsync(async () =>
+        {
+            foreach (var id in all)
+            {
+                if (await harness.EffectCountAsync(id) == 0)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, TimeSpan.FromSeconds(30), "every effect is committed");
+        foreach (var id in all)
         {
             Assert.Equal(1, await harness.EffectCountAsync(id));
         }
