@@ -1,3 +1,5 @@
+using Agora.ServiceDefaults;
+
 namespace Agora.Charter.Adoption;
 
 public enum BallotStatus
@@ -85,5 +87,35 @@ public sealed record BallotTally(int Cast, int Consents, int Objections, double 
         var quorumReached = casts.Count + abstentions >= quorum && casts.Count > 0;
         var adopted = quorumReached && (byCollege ? colleges.TrueForAll(c => c.MajorityReached) : share >= majority);
         return new BallotTally(casts.Count, consents, casts.Count - consents, share, quorumReached, colleges, adopted, abstentions);
+    }
+}
+
+/// <summary>
+/// The terms a vote is opened with — its window, quorum and majority — checked the same way for adoption ballots and
+/// amendment votes; only the wording of the errors (what is voted on, how it counts) differs.
+/// </summary>
+public readonly record struct VoteTerms(DateTimeOffset OpensAt, DateTimeOffset ClosesAt, int Quorum, double Majority)
+{
+    /// <summary>The terms asked for (opening now when no time is given); each missing or out-of-range term is added to <paramref name="errors"/>.</summary>
+    public static VoteTerms Check(DateTimeOffset? opensAt, DateTimeOffset? closesAt, int? quorum, double? majority, DateTimeOffset now,
+        FieldErrors errors, string closesAfterOpens, string quorumRule, string majorityRule)
+    {
+        var opens = opensAt ?? now;
+        if (closesAt is not { } closes || closes <= opens)
+        {
+            errors.Add("closesAt", closesAfterOpens);
+            closes = opens;
+        }
+        if (quorum is not { } q || q < 1)
+        {
+            errors.Add("quorum", quorumRule);
+            q = 1;
+        }
+        if (majority is not { } m || m is <= 0 or > 1)
+        {
+            errors.Add("majority", majorityRule);
+            m = 0;
+        }
+        return new VoteTerms(opens, closes, q, m);
     }
 }

@@ -36,22 +36,9 @@ public static class BallotsApi
     {
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
-        var opens = request.OpensAt ?? now;
-        if (request.ClosesAt is not { } closes || closes <= opens)
-        {
-            errors.Add("closesAt", "The ballot closes after it opens.");
-            closes = opens;
-        }
-        if (request.Quorum is not { } quorum || quorum < 1)
-        {
-            errors.Add("quorum", "The quorum is a number of ballots, at least 1.");
-            quorum = 1;
-        }
-        if (request.Majority is not { } majority || majority is <= 0 or > 1)
-        {
-            errors.Add("majority", "The majority is a share of consents in (0, 1].");
-            majority = 0;
-        }
+        var terms = VoteTerms.Check(request.OpensAt, request.ClosesAt, request.Quorum, request.Majority, now, errors,
+            "The ballot closes after it opens.", "The quorum is a number of ballots, at least 1.",
+            "The majority is a share of consents in (0, 1].");
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -74,15 +61,15 @@ public static class BallotsApi
             Id = Guid.CreateVersion7(now),
             CharterId = id,
             VersionNumber = number,
-            OpensAt = opens,
-            ClosesAt = closes,
-            Quorum = quorum,
-            Majority = majority,
+            OpensAt = terms.OpensAt,
+            ClosesAt = terms.ClosesAt,
+            Quorum = terms.Quorum,
+            Majority = terms.Majority,
             ByCollege = request.ByCollege ?? false,
             Status = BallotStatus.Open,
         };
         db.Ballots.Add(ballot);
-        db.AddEvent(new BallotOpened(ballot.Id, id, number, opens, closes), now);
+        db.AddEvent(new BallotOpened(ballot.Id, id, number, terms.OpensAt, terms.ClosesAt), now);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/charter/ballots/{ballot.Id}", await ViewAsync(db, ballot, ct));
     }

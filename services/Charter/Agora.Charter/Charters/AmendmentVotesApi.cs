@@ -42,22 +42,9 @@ public static class AmendmentVotesApi
     {
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
-        var opens = request.OpensAt ?? now;
-        if (request.ClosesAt is not { } closes || closes <= opens)
-        {
-            errors.Add("closesAt", "The vote closes after it opens.");
-            closes = opens;
-        }
-        if (request.Quorum is not { } quorum || quorum < 1)
-        {
-            errors.Add("quorum", "The quorum is a number of ballots (abstentions included), at least 1.");
-            quorum = 1;
-        }
-        if (request.Majority is not { } majority || majority is <= 0 or > 1)
-        {
-            errors.Add("majority", "The majority is a share of \"for\" among for and against, in (0, 1].");
-            majority = 0;
-        }
+        var terms = VoteTerms.Check(request.OpensAt, request.ClosesAt, request.Quorum, request.Majority, now, errors,
+            "The vote closes after it opens.", "The quorum is a number of ballots (abstentions included), at least 1.",
+            "The majority is a share of \"for\" among for and against, in (0, 1].");
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -85,10 +72,10 @@ public static class AmendmentVotesApi
             AmendmentId = id,
             CharterId = amendment.CharterId,
             VersionNumber = amendment.VersionNumber,
-            OpensAt = opens,
-            ClosesAt = closes,
-            Quorum = quorum,
-            Majority = majority,
+            OpensAt = terms.OpensAt,
+            ClosesAt = terms.ClosesAt,
+            Quorum = terms.Quorum,
+            Majority = terms.Majority,
             ByCollege = request.ByCollege ?? false,
             Status = AmendmentVoteStatus.Open,
             CreatedAt = now,
