@@ -62,7 +62,8 @@ public static class MeApi
         await FindAsync(user, db, ct) is { } p ? TypedResults.Ok(View(p)) : Problems.NotFound("participant");
 
     internal static async Task<Results<Ok<ParticipantView>, ValidationProblem, ProblemHttpResult>> Update(
-        UpdateProfile request, ClaimsPrincipal user, RegistryDbContext db, PersonalDataProtector protector, TimeProvider time, CancellationToken ct)
+        UpdateProfile request, ClaimsPrincipal user, RegistryDbContext db, PersonalDataProtector protector, KnownThemes knownThemes,
+        TimeProvider time, CancellationToken ct)
     {
         var p = await FindAsync(user, db, ct, track: true);
         if (p is null)
@@ -86,8 +87,8 @@ public static class MeApi
         var newLanguage = request.PreferredLanguage is null ? p.PreferredLanguage : Registration.ParseLanguage(request.PreferredLanguage, errors);
         var governorate = request.Governorate is null ? p.Governorate
             : request.Governorate.Length == 0 ? null : Registration.ParseGovernorate(request.Governorate, errors);
-        var themeSet = (await db.Themes.Select(t => t.Slug).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var themes = request.Themes is null ? p.Themes : Registration.ParseThemes(request.Themes, themeSet, errors);
+        var themes = request.Themes is null ? p.Themes
+            : Registration.ParseThemes(request.Themes, await knownThemes.FindAsync(db, Registration.NormalizeThemes(request.Themes), ct), errors);
         var phone = request.Phone is null or "" ? null : Registration.NormalizePhone(request.Phone, errors);
         var demographics = request.Demographics is null ? null
             : Registration.ParseDemographics(request.Demographics, request.DemographicsConsent ?? (p.DemographicsConsentAt is not null ? true : null), errors);
