@@ -23,7 +23,7 @@ public static class WorkshopsModule
 
     public static IHostApplicationBuilder AddWorkshops(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<WorkshopsDbContext>("workshopsdb");
+        builder.AddServiceDatabase<WorkshopsDbContext>("workshopsdb", pooled: true);
         builder.AddAgoraMessaging<WorkshopsDbContext>("workshops", bus =>
         {
             bus.AddConsumer<ParticipantProfileChangedConsumer>();
