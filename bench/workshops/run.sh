@@ -26,8 +26,8 @@ table=$(dotnet bench/workshops/Agora.Bench.Workshops/bin/Release/net10.0/Agora.B
   echo
   echo "Command: \`$cmd\` ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD))."
   echo
-  echo "Machine: a noisy, shared 2-core Debian box (five engineers building and testing on it at once);"
-  echo "load generator, gateway, workshops service, PostgreSQL and RabbitMQ all on the same cores over loopback."
+  echo "Machine: a 2-core Debian box (the load average below says how busy it was); load generator, gateway,"
+  echo "workshops service, PostgreSQL and RabbitMQ all on the same cores over loopback."
   echo "Read the latencies as an upper bound on this box, not as the service's figures on real hardware."
   echo "Every registration is released at once (a closed burst, not a rate): latency includes queueing"
   echo "behind the session's row lock and the connection pool. The registry is stood in for (OIDC/JWKS"
