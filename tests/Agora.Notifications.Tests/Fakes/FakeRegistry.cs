@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Agora.Contracts.Registry.V1;
-using Agora.Testing;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,8 +22,14 @@ public sealed class FakeRegistry : IAsyncDisposable
     public const string ClientSecret = "test-secret";
     private WebApplication? app;
 
-    public int TokenPort { get; } = TestInfrastructure.FreePort();
-    public int GrpcPort { get; } = TestInfrastructure.FreePort();
+    private ListenOptions? tokenListen;
+    private ListenOptions? grpcListen;
+
+    /// <summary>The ports the system gave on start (binding port 0 leaves no gap for another socket to take them).</summary>
+    public int TokenPort => Bound(tokenListen);
+    public int GrpcPort => Bound(grpcListen);
+
+    private static int Bound(ListenOptions? listen) => (listen?.IPEndPoint ?? throw new InvalidOperationException("The fake registry is not started.")).Port;
 
     public ConcurrentDictionary<Guid, ContactDetailsReply> Contacts { get; } = new();
     public ConcurrentDictionary<string, string> IssuedTokens { get; } = new();
@@ -56,8 +61,16 @@ public sealed class FakeRegistry : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, TokenPort, o => o.Protocols = HttpProtocols.Http1);
-            k.Listen(IPAddress.Loopback, GrpcPort, o => o.Protocols = HttpProtocols.Http2);
+            k.Listen(IPAddress.Loopback, 0, o =>
+            {
+                o.Protocols = HttpProtocols.Http1;
+                tokenListen = o;
+            });
+            k.Listen(IPAddress.Loopback, 0, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                grpcListen = o;
+            });
         });
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(this);

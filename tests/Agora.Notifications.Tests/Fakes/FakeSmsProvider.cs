@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using Agora.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
 namespace Agora.Notifications.Tests.Fakes;
@@ -13,8 +13,10 @@ namespace Agora.Notifications.Tests.Fakes;
 public sealed class FakeSmsProvider : IAsyncDisposable
 {
     private WebApplication? app;
+    private ListenOptions? listen;
 
-    public int Port { get; } = TestInfrastructure.FreePort();
+    /// <summary>The port the system gave on start (binding port 0 leaves no gap for another socket to take it).</summary>
+    public int Port => (listen?.IPEndPoint ?? throw new InvalidOperationException("The fake SMS provider is not started.")).Port;
 
     public Uri BaseUrl => new($"http://127.0.0.1:{Port}/sms/");
 
@@ -32,7 +34,7 @@ public sealed class FakeSmsProvider : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "FakeSms", ContentRootPath = Path.GetTempPath() });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => listen = o));
         app = builder.Build();
         app.MapPost("/sms/messages", async (HttpContext http) =>
         {

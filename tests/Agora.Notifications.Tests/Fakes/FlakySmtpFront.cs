@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Agora.Testing;
 
 namespace Agora.Notifications.Tests.Fakes;
 
@@ -21,9 +20,9 @@ public sealed class FlakySmtpFront : IAsyncDisposable
     {
         target = targetPort;
         remainingDrops = drops;
-        Port = TestInfrastructure.FreePort();
-        listener = new TcpListener(IPAddress.Loopback, Port);
+        listener = new TcpListener(IPAddress.Loopback, 0); // the system's port: no gap for another socket to take it
         listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         _ = AcceptAsync();
     }
 
