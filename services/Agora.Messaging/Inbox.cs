@@ -1,6 +1,5 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Agora.Messaging;
 
@@ -34,7 +33,7 @@ public static class Inbox
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: PrimaryKeyName })
+            catch (DbUpdateException e) when (e.IsViolationOf(PrimaryKeyName))
             {
                 // A concurrent delivery of the same message won the race: its effect stands, ours is rolled back.
                 await tx.RollbackAsync(ct);

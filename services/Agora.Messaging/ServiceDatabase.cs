@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Agora.Messaging;
 
@@ -50,4 +51,16 @@ public static class ServiceDatabase
         app.Logger.LogInformation("Migrations applied for {DbContext}", db.GetType().Name);
         return true;
     }
+
+    /// <summary>
+    /// The save failed on a unique key or index: the insert lost a race with another one of the same thing, to answer
+    /// as a conflict (409), not an error.
+    /// </summary>
+    public static bool IsUniqueViolation(this DbUpdateException e) =>
+        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    /// <summary>The save failed on the named unique or exclusion constraint.</summary>
+    public static bool IsViolationOf(this DbUpdateException e, string constraint) =>
+        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation or PostgresErrorCodes.UniqueViolation } pg
+        && pg.ConstraintName == constraint;
 }

@@ -8,7 +8,6 @@ using Agora.Messaging;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Agora.Charter.Adoption;
 
@@ -130,7 +129,7 @@ public static class BallotsApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problems.Conflict("ballot-already-cast", "You already cast your ballot.");
         }

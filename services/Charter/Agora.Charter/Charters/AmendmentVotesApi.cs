@@ -2,10 +2,10 @@ using System.Security.Claims;
 using Agora.Charter.Adoption;
 using Agora.Charter.Constituencies;
 using Agora.Charter.Data;
+using Agora.Messaging;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Agora.Charter.Charters;
 
@@ -85,7 +85,7 @@ public static class AmendmentVotesApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problems.Conflict("amendment-under-vote", "A vote on this amendment was already opened.");
         }
@@ -150,7 +150,7 @@ public static class AmendmentVotesApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problems.Conflict("vote-already-cast", "You already voted on this amendment.");
         }
@@ -211,7 +211,7 @@ public static class AmendmentVotesApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // Another decision produced the same next version at the same moment: nothing of this one was written.
             return Problems.Conflict("version-superseded", "The version changed while the vote was being closed; close it again.");

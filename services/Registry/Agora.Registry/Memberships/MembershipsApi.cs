@@ -1,10 +1,10 @@
 using System.Security.Claims;
+using Agora.Messaging;
 using Agora.Registry.Data;
 using Agora.Registry.Participants;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Agora.Registry.Memberships;
 
@@ -132,7 +132,7 @@ public static class MembershipsApi
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problems.Conflict("already-a-member", "This individual already belongs to this organization.");
         }

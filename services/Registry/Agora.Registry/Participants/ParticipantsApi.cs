@@ -7,7 +7,6 @@ using Agora.Registry.Privacy;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Agora.Registry.Participants;
 
@@ -81,7 +80,7 @@ public static class ParticipantsApi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return Problems.Conflict("duplicate-email", "A participant with this email is already registered.");
         }

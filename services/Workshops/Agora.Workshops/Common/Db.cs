@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Agora.Workshops.Common;
 
@@ -27,8 +26,4 @@ public static class Db
             }
             return result;
         });
-
-    public static bool IsViolationOf(this DbUpdateException e, string constraint) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation or PostgresErrorCodes.UniqueViolation } pg
-        && pg.ConstraintName == constraint;
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Agora.Messaging;
 using Agora.ServiceDefaults;
 using Agora.Workshops.Common;
 using Agora.Workshops.Data;
