@@ -99,9 +99,12 @@ public static class AmendmentVotesApi
         return BallotTally.Count(vote.Quorum, vote.Majority, vote.ByCollege, decisive, casts.Count - decisive.Count);
     }
 
-    private static async Task<AmendmentVoteView> ViewAsync(CharterDbContext db, AmendmentVote v, CancellationToken ct) =>
+    private static AmendmentVoteView View(AmendmentVote v, BallotTally? result) =>
         new(v.Id, v.AmendmentId, v.CharterId, v.VersionNumber, v.OpensAt, v.ClosesAt, v.Quorum, v.Majority, v.ByCollege,
-            v.Status.ToString().ToLowerInvariant(), v.Accepted, v.Outcome, v.Status == AmendmentVoteStatus.Closed ? await TallyAsync(db, v, ct) : null);
+            v.Status.ToString().ToLowerInvariant(), v.Accepted, v.Outcome, result);
+
+    private static async Task<AmendmentVoteView> ViewAsync(CharterDbContext db, AmendmentVote v, CancellationToken ct) =>
+        View(v, v.Status == AmendmentVoteStatus.Closed ? await TallyAsync(db, v, ct) : null);
 
     /// <summary>The vote; its result once closed — no running tally while it is open.</summary>
     internal static async Task<Results<Ok<AmendmentVoteView>, ProblemHttpResult>> Get(Guid id, CharterDbContext db, CancellationToken ct)
@@ -216,7 +219,6 @@ public static class AmendmentVotesApi
             // Another decision produced the same next version at the same moment: nothing of this one was written.
             return Problems.Conflict("version-superseded", "The version changed while the vote was being closed; close it again.");
         }
-        return TypedResults.Ok(new AmendmentVoteView(vote.Id, vote.AmendmentId, vote.CharterId, vote.VersionNumber, vote.OpensAt, vote.ClosesAt,
-            vote.Quorum, vote.Majority, vote.ByCollege, "closed", vote.Accepted, vote.Outcome, tally));
+        return TypedResults.Ok(View(vote, tally));
     }
 }
