@@ -80,17 +80,6 @@ public static class SeatAllocator
         return new Ticket(sequence, workshopId, capacity, cancelled, startsAt, released, seats, waitlisted);
     }
 
-    /// <summary>Confirmed seats per pool ("" = general) and the waitlist's length, in one query.</summary>
-    public static async Task<(Dictionary<string, int> Seats, int Waitlisted)> CountAsync(WorkshopsDbContext db, Guid sessionId, CancellationToken ct)
-    {
-        var rows = await db.Registrations.Where(r => r.SessionId == sessionId && r.Status != RegistrationStatus.Cancelled)
-            .GroupBy(r => new { r.Status, Pool = r.SeatPool ?? "" })
-            .Select(g => new { g.Key.Status, g.Key.Pool, Count = g.Count() })
-            .ToListAsync(ct);
-        return (rows.Where(r => r.Status == RegistrationStatus.Confirmed).ToDictionary(r => r.Pool, r => r.Count),
-            rows.Where(r => r.Status == RegistrationStatus.Waitlisted).Sum(r => r.Count));
-    }
-
     /// <summary>Confirmed seats per pool ("" = general).</summary>
     public static async Task<Dictionary<string, int>> CountSeatsAsync(WorkshopsDbContext db, Guid sessionId, CancellationToken ct) =>
         await db.Registrations.Where(r => r.SessionId == sessionId && r.Status == RegistrationStatus.Confirmed)
