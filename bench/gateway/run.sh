@@ -80,8 +80,9 @@ at_half() { # url -> "rps p50 p90 p99 max errors"
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000 }
     /Requests\/sec/ { rps = $2 } $1 == "50%" { p50 = ms($2) } $1 == "90%" { p90 = ms($2) } $1 == "99%" { p99 = ms($2) }
-    $1 == "Latency" && NF >= 4 { max = ms($4) } /Non-2xx|Socket errors/ { err = err $0 "; " }
-    END { printf "%s %.3f %.3f %.3f %.3f %s\n", rps, p50, p90, p99, max, (err == "" ? "0" : "see-log") }' "$out/wrk-paced.txt"
+    $1 == "Latency" && NF >= 4 { max = ms($4) }
+    /Socket errors:/ { err += $4 + $6 + $8 + $10 } /Non-2xx or 3xx responses:/ { err += $5 }
+    END { printf "%s %.3f %.3f %.3f %.3f %d\n", rps, p50, p90, p99, max, err }' "$out/wrk-paced.txt"
 }
 read -r dh_rps dh_p50 dh_p90 dh_p99 dh_max dh_err < <(at_half $direct)
 read -r gh_rps gh_p50 gh_p90 gh_p99 gh_max gh_err < <(at_half $gateway)
