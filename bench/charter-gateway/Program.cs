@@ -3,15 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Agora.Bench;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 
 // Votes through the gateway, stored durably: real processes (the charter service and the gateway, Release builds),
@@ -28,58 +24,19 @@ var (charterDir, gatewayDir, postgres, amqp) = (args[0], args[1], args[2], args[
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 var (connections, seconds, participantCount, statementCount) = (Arg(4, 64), Arg(5, 30), Arg(6, 2000), Arg(7, 200));
 
-int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-var (authPort, restPort, grpcPort, gatewayPort, gatewayGrpcPort) = (FreePort(), FreePort(), FreePort(), FreePort(), FreePort());
+var (authPort, restPort, grpcPort, gatewayPort, gatewayGrpcPort) = (BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort());
 var authority = $"http://127.0.0.1:{authPort}/";
-var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "bench" };
+var issuer = new StandInIssuer(authority);
 
 // --- stand-in registry: OIDC discovery + JWKS ---
 var fake = WebApplication.CreateSlimBuilder();
 fake.Logging.ClearProviders();
 fake.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, authPort, o => o.Protocols = HttpProtocols.Http1));
 var fakeApp = fake.Build();
-fakeApp.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
-{
-    ["issuer"] = authority,
-    ["jwks_uri"] = authority + "jwks",
-}));
-fakeApp.MapGet("/jwks", () =>
-{
-    var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
-    return Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
-});
+issuer.MapEndpoints(fakeApp);
 await fakeApp.StartAsync();
-
-string Token(Guid subject, string role)
-{
-    var now = DateTime.UtcNow;
-    return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = authority,
-        Audience = "agora-api",
-        Subject = new ClaimsIdentity([new Claim("sub", subject.ToString()), new Claim("role", role)]),
-        NotBefore = now.AddMinutes(-1),
-        IssuedAt = now.AddMinutes(-1),
-        Expires = now.AddHours(2),
-        SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
-    });
-}
-
 // --- a fresh database for this run ---
-var dbName = $"bench_charter_votes_{DateTime.UtcNow:yyyyMMddHHmmss}";
-await using (var c = new NpgsqlConnection(postgres))
-{
-    await c.OpenAsync();
-    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{dbName}\"", c);
-    await create.ExecuteNonQueryAsync();
-}
-var database = new NpgsqlConnectionStringBuilder(postgres) { Database = dbName }.ConnectionString;
+var database = await BenchHost.CreateDatabaseAsync(postgres, "bench_charter_votes");
 string fsync;
 await using (var c = new NpgsqlConnection(database))
 {
@@ -89,21 +46,6 @@ await using (var c = new NpgsqlConnection(database))
 }
 
 var children = new List<Process>();
-Process Start(string dir, string dll, string arguments, Dictionary<string, string> env)
-{
-    var info = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var (k, v) in env)
-    {
-        info.Environment[k] = v;
-    }
-    var p = Process.Start(info)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{dll}] {e.Data}"); } };
-    p.BeginOutputReadLine();
-    p.BeginErrorReadLine();
-    return p;
-}
-
 var charterEnv = new Dictionary<string, string>
 {
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -114,7 +56,7 @@ var charterEnv = new Dictionary<string, string>
     ["Agora__Auth__Authority"] = authority,
     ["Logging__LogLevel__Default"] = "Warning",
 };
-var migrate = Start(charterDir, "Agora.Charter.dll", "--migrate", charterEnv);
+var migrate = BenchHost.Start(charterDir, "Agora.Charter.dll", "--migrate", charterEnv);
 await migrate.WaitForExitAsync();
 if (migrate.ExitCode != 0)
 {
@@ -124,9 +66,9 @@ if (migrate.ExitCode != 0)
 var work = Directory.CreateTempSubdirectory("charter-votes-");
 try
 {
-    var charter = Start(charterDir, "Agora.Charter.dll", "", charterEnv);
+    var charter = BenchHost.Start(charterDir, "Agora.Charter.dll", "", charterEnv);
     children.Add(charter);
-    var gatewayProcess = Start(gatewayDir, "Agora.Gateway.dll", "", new Dictionary<string, string>
+    var gatewayProcess = BenchHost.Start(gatewayDir, "Agora.Gateway.dll", "", new Dictionary<string, string>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Agora__RestPort"] = $"{gatewayPort}",
@@ -140,7 +82,7 @@ try
 
     var gateway = new Uri($"http://127.0.0.1:{gatewayPort}/");
     using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(60) };
-    var steering = Token(Guid.NewGuid(), "steering");
+    var steering = issuer.Token(Guid.NewGuid(), "steering");
     async Task<JsonElement> Send(HttpMethod method, string path, object? body)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
@@ -188,7 +130,7 @@ try
     lua.Append("tokens = {\n");
     for (var i = 0; i < participantCount; i++)
     {
-        lua.Append('"').Append(Token(Guid.NewGuid(), "participant")).Append("\",\n");
+        lua.Append('"').Append(issuer.Token(Guid.NewGuid(), "participant")).Append("\",\n");
     }
     lua.Append("}\nstatements = {\n");
     foreach (var s in statements)
@@ -294,6 +236,6 @@ finally
     work.Delete(recursive: true);
     await using var c = new NpgsqlConnection(postgres);
     await c.OpenAsync();
-    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{dbName}\" WITH (FORCE)", c);
+    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(database).Database}\" WITH (FORCE)", c);
     await drop.ExecuteNonQueryAsync();
 }

@@ -3,15 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Json;
+using Agora.Bench;
 using Agora.Contracts.Registry.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 
 // Registrations through the gateway under contention: N concurrent registrations spread over S
@@ -30,16 +26,9 @@ var registrations = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCu
 var sessionCount = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 20;
 var capacity = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 50;
 
-int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-var (authPort, registryPort, restPort, grpcPort, gatewayPort, gatewayGrpcPort) = (FreePort(), FreePort(), FreePort(), FreePort(), FreePort(), FreePort());
+var (authPort, registryPort, restPort, grpcPort, gatewayPort, gatewayGrpcPort) = (BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort());
 var authority = $"http://127.0.0.1:{authPort}/";
-var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "bench" };
+var issuer = new StandInIssuer(authority);
 
 // --- stand-in registry: OIDC discovery + JWKS, and gRPC eligibility ---
 var fake = WebApplication.CreateSlimBuilder();
@@ -51,60 +40,14 @@ fake.WebHost.ConfigureKestrel(k =>
 });
 fake.Services.AddGrpc();
 var fakeApp = fake.Build();
-fakeApp.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
-{
-    ["issuer"] = authority,
-    ["jwks_uri"] = authority + "jwks",
-}));
-fakeApp.MapGet("/jwks", () =>
-{
-    var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
-    return Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
-});
+issuer.MapEndpoints(fakeApp);
 fakeApp.MapGrpcService<ActiveParticipants>();
 await fakeApp.StartAsync();
 
-string Token(Guid subject, string role)
-{
-    var now = DateTime.UtcNow;
-    return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = authority,
-        Audience = "agora-api",
-        Subject = new ClaimsIdentity([new Claim("sub", subject.ToString()), new Claim("role", role)]),
-        NotBefore = now.AddMinutes(-1),
-        IssuedAt = now.AddMinutes(-1),
-        Expires = now.AddHours(1),
-        SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
-    });
-}
-
 // --- a fresh database and vhost-less broker URI for this run ---
-var dbName = $"bench_workshops_{DateTime.UtcNow:yyyyMMddHHmmss}";
-await using (var c = new NpgsqlConnection(postgres))
-{
-    await c.OpenAsync();
-    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{dbName}\"", c);
-    await create.ExecuteNonQueryAsync();
-}
-var database = new NpgsqlConnectionStringBuilder(postgres) { Database = dbName }.ConnectionString;
+var database = await BenchHost.CreateDatabaseAsync(postgres, "bench_workshops");
 
 var children = new List<Process>();
-Process Start(string dir, string dll, string arguments, Dictionary<string, string> env)
-{
-    var info = new ProcessStartInfo("dotnet", $"{dll} {arguments}") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var (k, v) in env)
-    {
-        info.Environment[k] = v;
-    }
-    var p = Process.Start(info)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{dll}] {e.Data}"); } };
-    p.BeginOutputReadLine();
-    p.BeginErrorReadLine();
-    return p;
-}
-
 var workshopsEnv = new Dictionary<string, string>
 {
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -116,7 +59,7 @@ var workshopsEnv = new Dictionary<string, string>
     ["Workshops__RegistryGrpc"] = $"http://127.0.0.1:{registryPort}",
     ["Logging__LogLevel__Default"] = "Warning",
 };
-var migrate = Start(workshopsDir, "Agora.Workshops.dll", "--migrate", workshopsEnv);
+var migrate = BenchHost.Start(workshopsDir, "Agora.Workshops.dll", "--migrate", workshopsEnv);
 await migrate.WaitForExitAsync();
 if (migrate.ExitCode != 0)
 {
@@ -125,8 +68,8 @@ if (migrate.ExitCode != 0)
 }
 try
 {
-    children.Add(Start(workshopsDir, "Agora.Workshops.dll", "", workshopsEnv));
-    children.Add(Start(gatewayDir, "Agora.Gateway.dll", "", new Dictionary<string, string>
+    children.Add(BenchHost.Start(workshopsDir, "Agora.Workshops.dll", "", workshopsEnv));
+    children.Add(BenchHost.Start(gatewayDir, "Agora.Gateway.dll", "", new Dictionary<string, string>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Agora__RestPort"] = $"{gatewayPort}",
@@ -164,7 +107,7 @@ try
     }
 
     // --- arrange through the gateway: a workshop, open, with its sessions ---
-    var steering = Token(Guid.NewGuid(), "steering");
+    var steering = issuer.Token(Guid.NewGuid(), "steering");
     async Task<JsonElement> Send(HttpMethod method, string path, string token, object? body)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
@@ -199,7 +142,7 @@ try
             capacity,
         })).GetProperty("id").GetGuid());
     }
-    var tokens = Enumerable.Range(0, registrations).Select(_ => Token(Guid.NewGuid(), "participant")).ToArray();
+    var tokens = Enumerable.Range(0, registrations).Select(_ => issuer.Token(Guid.NewGuid(), "participant")).ToArray();
 
     // Warm-up on a separate session, not measured: the JWKS fetch, the pools, and the JIT. The
     // runtime's tiered compilation first runs every method unoptimised and recompiles the ones called
@@ -226,7 +169,7 @@ try
         warmStatuses.AddRange(await Task.WhenAll(Enumerable.Range(0, warmPerWave).Select(async _ =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"api/workshops/sessions/{warm}/registrations");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(Guid.NewGuid(), "participant"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", issuer.Token(Guid.NewGuid(), "participant"));
             using var response = await http.SendAsync(request);
             return (int)response.StatusCode;
         })));
