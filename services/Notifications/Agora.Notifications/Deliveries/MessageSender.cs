@@ -29,28 +29,20 @@ public sealed class MessageSender(
 
     public async Task<Lookup> LookupAsync(Guid participantId, CancellationToken ct)
     {
-        ContactDetails? contact;
         try
         {
-            contact = await contacts.FindAsync(participantId, ct);
+            return Of(await contacts.FindAsync(participantId, ct));
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !ct.IsCancellationRequested)
         {
             logger.LogWarning("Contact lookup failed ({StatusCode}) for participant {ParticipantId}", e.StatusCode, participantId);
-            return new Lookup(null, SendOutcome.Transient($"registry-unavailable: {e.StatusCode}"));
+            return RegistryUnavailable(e);
         }
         catch (HttpRequestException e)
         {
             logger.LogWarning("Registry token request failed ({StatusCode})", e.StatusCode);
-            return new Lookup(null, SendOutcome.Transient($"registry-token-unavailable: {e.StatusCode}"));
+            return TokenUnavailable(e);
         }
-        if (contact is null)
-        {
-            return new Lookup(null, SendOutcome.Permanent("unknown-participant: the registry does not know this participant."));
-        }
-        return contact.Erased
-            ? new Lookup(null, SendOutcome.Permanent("erased: the participant asked for erasure."))
-            : new Lookup(contact, null);
     }
 
     /// <summary>The registry's answers for a whole batch, in one call where the registry allows it.</summary>
@@ -64,24 +56,32 @@ public sealed class MessageSender(
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !ct.IsCancellationRequested)
         {
             logger.LogWarning("Contact lookup failed ({StatusCode}) for a batch of {Count} participants", e.StatusCode, participantIds.Count);
-            var failure = new Lookup(null, SendOutcome.Transient($"registry-unavailable: {e.StatusCode}"));
+            var failure = RegistryUnavailable(e);
             return participantIds.Distinct().ToDictionary(id => id, _ => failure);
         }
         catch (HttpRequestException e)
         {
             logger.LogWarning("Registry token request failed ({StatusCode})", e.StatusCode);
-            var failure = new Lookup(null, SendOutcome.Transient($"registry-token-unavailable: {e.StatusCode}"));
+            var failure = TokenUnavailable(e);
             return participantIds.Distinct().ToDictionary(id => id, _ => failure);
         }
-        var unknown = new Lookup(null, SendOutcome.Permanent("unknown-participant: the registry does not know this participant."));
-        var erased = new Lookup(null, SendOutcome.Permanent("erased: the participant asked for erasure."));
-        return participantIds.Distinct().ToDictionary(id => id, id => found.GetValueOrDefault(id) switch
-        {
-            null => unknown,
-            { Erased: true } => erased,
-            { } contact => new Lookup(contact, null),
-        });
+        return participantIds.Distinct().ToDictionary(id => id, id => Of(found.GetValueOrDefault(id)));
     }
+
+    private static readonly Lookup UnknownParticipant = new(null, SendOutcome.Permanent("unknown-participant: the registry does not know this participant."));
+    private static readonly Lookup ErasedParticipant = new(null, SendOutcome.Permanent("erased: the participant asked for erasure."));
+
+    /// <summary>What the registry's answer for one participant means for sending: their details, or why nothing can be sent.</summary>
+    private static Lookup Of(ContactDetails? contact) => contact switch
+    {
+        null => UnknownParticipant,
+        { Erased: true } => ErasedParticipant,
+        _ => new Lookup(contact, null),
+    };
+
+    private static Lookup RegistryUnavailable(RpcException e) => new(null, SendOutcome.Transient($"registry-unavailable: {e.StatusCode}"));
+
+    private static Lookup TokenUnavailable(HttpRequestException e) => new(null, SendOutcome.Transient($"registry-token-unavailable: {e.StatusCode}"));
 
     public async Task<SendOutcome> SendAsync(Delivery delivery, NotificationPreferences? preferences, string? knownLanguage, CancellationToken ct) =>
         await SendAsync(delivery, preferences, knownLanguage, await LookupAsync(delivery.ParticipantId, ct), ct);
