@@ -1,5 +1,7 @@
 using Agora.Contracts.Registry.V1;
+using Agora.Notifications.Deliveries;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace Agora.Notifications.Contacts;
 
@@ -22,12 +24,12 @@ public interface IContactDirectory
 /// <summary>
 /// Asks the registry over gRPC: <c>agora.registry.v1.Contacts/GetContactDetailsBatch</c> for a batch
 /// (one call per <see cref="MaxBatch"/> participants), or <c>GetContactDetails</c> one by one when the
-/// registry does not implement the batch call yet.
+/// registry does not implement the batch call yet (<see cref="DeliveryOptions.LookupConcurrency"/> at once).
 /// </summary>
-public sealed class GrpcContactDirectory(Agora.Contracts.Registry.V1.Contacts.ContactsClient client, TimeProvider time, ContactBatchSupport support) : IContactDirectory
+public sealed class GrpcContactDirectory(Agora.Contracts.Registry.V1.Contacts.ContactsClient client, TimeProvider time, ContactBatchSupport support,
+    IOptions<DeliveryOptions> options) : IContactDirectory
 {
     public const int MaxBatch = 1000;
-    private const int SingleLookupConcurrency = 16;
 
     public async Task<ContactDetails?> FindAsync(Guid participantId, CancellationToken ct)
     {
@@ -77,7 +79,7 @@ public sealed class GrpcContactDirectory(Agora.Contracts.Registry.V1.Contacts.Co
             }
         }
         var results = new System.Collections.Concurrent.ConcurrentDictionary<Guid, ContactDetails?>();
-        await Parallel.ForEachAsync(participantIds.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = SingleLookupConcurrency, CancellationToken = ct },
+        await Parallel.ForEachAsync(participantIds.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.LookupConcurrency), CancellationToken = ct },
             async (id, token) => results[id] = await FindAsync(id, token));
         return results;
     }

@@ -7,7 +7,7 @@ public sealed class DeliveryOptions
     public int BatchSize { get; set; } = 100;
     /// <summary>Batches sent at once, each over its own SMTP connection (rows are claimed with SKIP LOCKED, so never twice).</summary>
     public int Concurrency { get; set; } = 4;
-    /// <summary>Contact look-ups to the registry in flight at once for one batch.</summary>
+    /// <summary>One-by-one contact look-ups in flight at once for a batch, when the registry does not answer the batch call.</summary>
     public int LookupConcurrency { get; set; } = 16;
     /// <summary>Transient failures are retried this many times (with backoff) before the message is recorded as failed.</summary>
     public int MaxAttempts { get; set; } = 40;
