@@ -21,7 +21,7 @@ public sealed class VoteWriterOptions
 
 /// <summary>
 /// Group commit for votes. A request enqueues its vote and waits; a writer takes every vote waiting (up to
-/// <see cref="VoteWriterOptions.MaxBatch"/>) and stores them with one statement in one transaction, then answers each
+/// <see cref="VoteWriterOptions.MaxBatch"/>) and stores them with one statement (its own transaction), then answers each
 /// request — after the commit, so an acknowledged vote is durable. The statement itself checks each vote's statement is
 /// open (accepted) and takes its conversation from it, so the request path runs no validation query and no EF Core.
 /// </summary>
@@ -151,21 +151,19 @@ public sealed partial class VoteWriter(IServiceScopeFactory scopes, IOptions<Vot
             (statements[i], participants[i], values[i], castAt[i]) = (batch[i].StatementId, batch[i].ParticipantId, batch[i].Value, batch[i].CastAt);
         }
         var stored = new bool[n];
-        await using var connection = await dataSource!.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand(Sql, connection, tx))
+        // One statement, so one implicit transaction: committed when the statement has run (its rows read).
+        await using var command = dataSource!.CreateCommand(Sql);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("statements", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = statements });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("participants", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = participants });
+        command.Parameters.Add(new NpgsqlParameter<short[]>("values", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = values });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("cast_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = castAt });
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("statements", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = statements });
-            command.Parameters.Add(new NpgsqlParameter<Guid[]>("participants", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = participants });
-            command.Parameters.Add(new NpgsqlParameter<short[]>("values", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = values });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("cast_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = castAt });
-            await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 stored[reader.GetInt64(0) - 1] = true;
             }
         }
-        await tx.CommitAsync();
         return stored;
     }
 
