@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Agora.Charter.Consensus;
 using Agora.Charter.Statements;
+using Agora.Charter.Votes;
 using Agora.Contracts.Registry;
 using Agora.ServiceDefaults;
 using Agora.Testing;
@@ -147,5 +149,33 @@ public sealed class AnalysisTests(CharterFactory factory) : IClassFixture<Charte
         Assert.Equal("movement", profile.Kind);
         Assert.Equal("gafsa", profile.Governorate);
         Assert.Equal("female", profile.Gender);
+    }
+
+    [Fact]
+    public async Task Two_workers_computing_a_conversations_first_analysis_at_once_both_succeed_and_leave_one_result()
+    {
+        var worker = factory.Services.GetRequiredService<AnalysisWorker>();
+        for (var round = 0; round < 5; round++)
+        {
+            var conversation = await ConversationAsync();
+            var statements = await factory.StatementsAsync(conversation, 3);
+            await using (var scope = factory.Scope(out var db))
+            {
+                for (var i = 0; i < 8; i++)
+                {
+                    var p = Guid.NewGuid();
+                    db.Votes.AddRange(statements.Select(id => new Vote { ConversationId = conversation, StatementId = id, ParticipantId = p, Value = 1, CastAt = DateTimeOffset.UtcNow }));
+                }
+                await db.SaveChangesAsync();
+            }
+
+            // As two replicas would: neither finds a stored result, both compute and store one.
+            await Task.WhenAll(worker.RunOnceAsync(CancellationToken.None), worker.RunOnceAsync(CancellationToken.None));
+
+            await using var check = factory.Scope(out var after);
+            var stored = await after.AnalysisResults.Where(r => r.ConversationId == conversation).ToListAsync();
+            var result = Assert.Single(stored);
+            Assert.Equal(await after.Votes.Where(v => v.ConversationId == conversation).MaxAsync(v => v.Id), result.LastVoteId);
+        }
     }
 }

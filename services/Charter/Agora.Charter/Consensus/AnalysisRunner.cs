@@ -4,6 +4,7 @@ using System.Text.Json;
 using Agora.Charter.Analysis;
 using Agora.Charter.Data;
 using Agora.Charter.Statements;
+using Agora.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Charter.Consensus;
@@ -35,6 +36,9 @@ public sealed class AnalysisScheduleOptions
 public static class AnalysisRunner
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The primary key of <c>analysis_results</c> (one row per conversation).</summary>
+    private const string AnalysisResultKey = "pk_analysis_results";
 
     public sealed record Signature(long LastVoteId, DateTimeOffset? LastVoteAt, int Revision, string ProfileStamp);
 
@@ -93,18 +97,34 @@ public static class AnalysisRunner
             Constituencies = partitions,
         });
         var view = AnalysisView.Of(conversationId, now, signature.LastVoteId, analysis);
+        var json = JsonSerializer.Serialize(view, Json);
+        void Fill(AnalysisResult result)
+        {
+            result.ComputedAt = now;
+            result.LastVoteId = signature.LastVoteId;
+            result.Revision = signature.Revision;
+            result.ProfileStamp = signature.ProfileStamp;
+            result.Json = json;
+        }
         var stored = await db.AnalysisResults.FirstOrDefaultAsync(r => r.ConversationId == conversationId, ct);
         if (stored is null)
         {
             stored = new AnalysisResult { ConversationId = conversationId, ProfileStamp = "", Json = "{}" };
             db.AnalysisResults.Add(stored);
         }
-        stored.ComputedAt = now;
-        stored.LastVoteId = signature.LastVoteId;
-        stored.Revision = signature.Revision;
-        stored.ProfileStamp = signature.ProfileStamp;
-        stored.Json = JsonSerializer.Serialize(view, Json);
-        await db.SaveChangesAsync(ct);
+        Fill(stored);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsViolationOf(AnalysisResultKey))
+        {
+            // Another worker (a second replica) stored this conversation's first result at the same moment: ours
+            // replaces it, as a later recompute's would.
+            db.ChangeTracker.Clear();
+            Fill(await db.AnalysisResults.FirstAsync(r => r.ConversationId == conversationId, ct));
+            await db.SaveChangesAsync(ct);
+        }
         return view;
     }
 
