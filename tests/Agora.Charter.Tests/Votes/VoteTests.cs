@@ -24,7 +24,8 @@ public sealed class VoteTests(CharterFactory factory) : IClassFixture<CharterFac
         var other = await (await factory.ClientFor(Guid.NewGuid(), Roles.Participant).GetAsync($"/api/charter/statements/{id}/votes/mine")).ReadAsync(HttpStatusCode.OK);
         Assert.Empty(other.EnumerateArray());
 
-        // The background analysis counts only the last vote.
+        // The background analysis counts only the last vote (waiting for one that has seen it: an analysis run
+        // between the two votes shows the first).
         var stats = await Agora.Testing.Eventually.GetAsync(async () =>
         {
             var r = await client.GetAsync($"/api/charter/conversations/{Conversation.MainId}/analysis");
@@ -34,7 +35,8 @@ public sealed class VoteTests(CharterFactory factory) : IClassFixture<CharterFac
             }
             var a = await r.ReadAsync(HttpStatusCode.OK);
             return a.GetProperty("statementStats").EnumerateArray().FirstOrDefault(s => s.GetProperty("statement").GetGuid() == id);
-        }, s => s.ValueKind == System.Text.Json.JsonValueKind.Object && s.GetProperty("overall").GetProperty("seen").GetInt32() == 1);
+        }, s => s.ValueKind == System.Text.Json.JsonValueKind.Object && s.GetProperty("overall").GetProperty("seen").GetInt32() == 1
+            && s.GetProperty("overall").GetProperty("disagree").GetInt32() == 1);
         Assert.Equal(0, stats.GetProperty("overall").GetProperty("agree").GetInt32());
         Assert.Equal(1, stats.GetProperty("overall").GetProperty("disagree").GetInt32());
     }
