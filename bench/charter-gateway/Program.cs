@@ -14,15 +14,18 @@ using Npgsql;
 // a PostgreSQL with fsync on (make run's), RabbitMQ; wrk drives POST /api/charter/statements/{id}/votes with many
 // participants' bearer tokens over many statements. The registry is stood in for by this program (OpenID discovery +
 // JWKS signing the tokens). Prints a Markdown report on stdout.
-//   dotnet Agora.Charter.GatewayBench.dll <charter-bin-dir> <gateway-bin-dir> <postgres-server-connstring> <amqp-uri> [connections=64] [seconds=30] [participants=2000] [statements=200]
+// Two measurements after a warm-up: the capacity (wrk closed loop: each connection sends as soon as it has its answer)
+// and the latency at a fixed offered rate (open loop, ../Shared/open-loop.lua: latency counted from when each vote was
+// due, so stalls are not hidden).
+//   dotnet Agora.Charter.GatewayBench.dll <charter-bin-dir> <gateway-bin-dir> <postgres-server-connstring> <amqp-uri> [connections=64] [seconds=30] [participants=2000] [statements=200] [rate=2000]
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: Agora.Charter.GatewayBench <charter-dir> <gateway-dir> <postgres> <amqp> [connections] [seconds] [participants] [statements]");
+    Console.Error.WriteLine("usage: Agora.Charter.GatewayBench <charter-dir> <gateway-dir> <postgres> <amqp> [connections] [seconds] [participants] [statements] [rate]");
     return 2;
 }
 var (charterDir, gatewayDir, postgres, amqp) = (args[0], args[1], args[2], args[3]);
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
-var (connections, seconds, participantCount, statementCount) = (Arg(4, 64), Arg(5, 30), Arg(6, 2000), Arg(7, 200));
+var (connections, seconds, participantCount, statementCount, rate) = (Arg(4, 64), Arg(5, 30), Arg(6, 2000), Arg(7, 200), Arg(8, 2000));
 
 var (authPort, restPort, grpcPort, gatewayPort, gatewayGrpcPort) = (BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort());
 var authority = $"http://127.0.0.1:{authPort}/";
@@ -144,6 +147,16 @@ try
     await File.WriteAllTextAsync(script, $$"""
         dofile("{{dataFile}}")
         local bodies = { '{"value":"agree"}', '{"value":"disagree"}', '{"value":"pass"}' }
+        function make_request()
+          local t = tokens[math.random(#tokens)]
+          local s = statements[math.random(#statements)]
+          return wrk.format("POST", "/api/charter/statements/" .. s .. "/votes",
+            { ["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json" }, bodies[math.random(3)])
+        end
+        """);
+    var closedScript = Path.Combine(work.FullName, "votes-closed.lua");
+    await File.WriteAllTextAsync(closedScript, $$"""
+        dofile("{{script}}")
         local threads = 0
         function setup(thread)
           threads = threads + 1
@@ -152,12 +165,12 @@ try
         function init(args)
           math.randomseed(os.time() * 100 + id)
         end
-        function request()
-          local t = tokens[math.random(#tokens)]
-          local s = statements[math.random(#statements)]
-          return wrk.format("POST", "/api/charter/statements/" .. s .. "/votes",
-            { ["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json" }, bodies[math.random(3)])
-        end
+        request = make_request
+        """);
+    var openScript = Path.Combine(work.FullName, "votes-open.lua");
+    await File.WriteAllTextAsync(openScript, $$"""
+        dofile("{{script}}")
+        dofile("{{Path.Combine(AppContext.BaseDirectory, "open-loop.lua")}}")
         """);
 
     async Task<long> StoredAsync()
@@ -174,9 +187,9 @@ try
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
-    async Task<string> Wrk(int duration)
+    async Task<string> Wrk(string arguments, string scriptArguments = "")
     {
-        var info = new ProcessStartInfo("wrk", $"-t2 -c{connections} -d{duration}s --latency -s {script} {gateway.ToString().TrimEnd('/')}")
+        var info = new ProcessStartInfo("wrk", $"{arguments} {gateway.ToString().TrimEnd('/')} {scriptArguments}")
         {
             RedirectStandardOutput = true,
         };
@@ -186,38 +199,53 @@ try
         return output;
     }
 
-    await Wrk(10); // warm-up: JIT tiers, connection pools, prepared statements
-    var before = await StoredAsync();
-    var (charterCpu0, gatewayCpu0) = (CpuSeconds(charter), CpuSeconds(gatewayProcess));
-    var load0 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
-    var output = await Wrk(seconds);
-    var (charterCpu1, gatewayCpu1) = (CpuSeconds(charter), CpuSeconds(gatewayProcess));
-    var load1 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
-    var stored = await StoredAsync() - before;
+    var closedArgs = $"-t2 -c{connections} -d{{0}}s --latency -s {closedScript}";
+    const int Lead = 2; // seconds for wrk to create its threads before the open-loop schedule starts
+    var openArgs = $"-t{connections} -c{connections} -d{seconds + Lead}s -s {openScript}";
+    await Wrk(string.Format(CultureInfo.InvariantCulture, closedArgs, 10)); // warm-up: JIT tiers, connection pools, prepared statements
 
-    string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : "?";
-    var requests = long.Parse(Match(@"^\s*(\d+) requests in"), CultureInfo.InvariantCulture);
-    var non2xx = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } n ? long.Parse(n.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-    var errors = Match(@"^\s*Socket errors: (.*)$");
-    var ok = requests - non2xx;
-    var charterMs = (charterCpu1 - charterCpu0) * 1000 / Math.Max(1, ok);
-    var gatewayMs = (gatewayCpu1 - gatewayCpu0) * 1000 / Math.Max(1, ok);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
-        | measure | value |
-        |---|---|
-        | wrk | `wrk -t2 -c{connections} -d{seconds}s --latency -s votes.lua` through the gateway (after a 10 s warm-up) |
-        | participants (tokens) × statements | {participantCount:N0} × {statementCount:N0} |
-        | PostgreSQL durability | fsync={fsync} |
-        | requests | {requests:N0} ({non2xx:N0} not 2xx{(errors == "?" ? "" : $"; socket errors: {errors}")}) |
-        | votes/s (2xx) | **{ok / (double)seconds:F0}** (wrk: {Match(@"Requests/sec:\s+([\d.]+)")}) |
-        | latency p50 / p90 / p99 / max | {Match(@"^\s+50%\s+(\S+)")} / {Match(@"^\s+90%\s+(\S+)")} / **{Match(@"^\s+99%\s+(\S+)")}** / {Match(@"Latency\s+\S+\s+\S+\s+(\S+)")} |
-        | votes stored during the run | {stored:N0} (2xx answered: {ok:N0}) |
-        | charter CPU per vote | {charterMs:F3} ms ({charterCpu1 - charterCpu0:F1} s over the run) |
-        | gateway CPU per vote | {gatewayMs:F3} ms ({gatewayCpu1 - gatewayCpu0:F1} s over the run) |
-        | load average before → after | {string.Join(' ', load0)} → {string.Join(' ', load1)} |
-        """));
-    Console.Error.WriteLine(output);
-    return stored >= ok ? 0 : 1;
+    async Task<Run> Measure(string arguments, string scriptArguments = "")
+    {
+        var before = await StoredAsync();
+        var (charterCpu0, gatewayCpu0) = (CpuSeconds(charter), CpuSeconds(gatewayProcess));
+        var load0 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
+        var output = await Wrk(arguments, scriptArguments);
+        var (charterCpu1, gatewayCpu1) = (CpuSeconds(charter), CpuSeconds(gatewayProcess));
+        var load1 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
+        var stored = await StoredAsync() - before;
+        Console.Error.WriteLine(output);
+        string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : "?";
+        var open = Regex.Match(output, @"^open-loop: .*, (\d+) due, answered (\d+) in ([\d.]+) s = .* (\d+) not 2xx, p50 (\S+ ms) p90 (\S+ ms) p99 (\S+ ms) p99\.9 (\S+ ms) max (\S+ ms)", RegexOptions.Multiline);
+        var non2xx = open.Success ? long.Parse(open.Groups[4].Value, CultureInfo.InvariantCulture)
+            : Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } n ? long.Parse(n.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var requests = open.Success ? long.Parse(open.Groups[2].Value, CultureInfo.InvariantCulture) : long.Parse(Match(@"^\s*(\d+) requests in"), CultureInfo.InvariantCulture);
+        var window = open.Success ? double.Parse(open.Groups[3].Value, CultureInfo.InvariantCulture) : seconds;
+        var errors = Match(@"^\s*Socket errors: (.*)$");
+        var ok = requests - non2xx;
+        var latency = open.Success
+            ? $"{open.Groups[5].Value} / {open.Groups[6].Value} / **{open.Groups[7].Value}** / {open.Groups[9].Value}"
+            : $"{Match(@"^\s+50%\s+(\S+)")} / {Match(@"^\s+90%\s+(\S+)")} / **{Match(@"^\s+99%\s+(\S+)")}** / {Match(@"Latency\s+\S+\s+\S+\s+(\S+)")}";
+        return new Run(requests, window, non2xx, errors == "?" ? null : errors, ok, open.Success ? long.Parse(open.Groups[1].Value, CultureInfo.InvariantCulture) : null,
+            latency, stored, charterCpu1 - charterCpu0, gatewayCpu1 - gatewayCpu0, $"{string.Join(' ', load0)} → {string.Join(' ', load1)}");
+    }
+    var closed = await Measure(string.Format(CultureInfo.InvariantCulture, closedArgs, seconds));
+    var paced = await Measure(openArgs, $"-- {rate} {connections}");
+    string Row(string name, Func<Run, string> cell) => $"| {name} | {cell(closed)} | {cell(paced)} |";
+    Console.WriteLine(string.Join('\n',
+        $"Participants (tokens) × statements: {participantCount:N0} × {statementCount:N0}; PostgreSQL fsync={fsync}; each run {seconds} s after a 10 s warm-up.",
+        "",
+        $"| measure | capacity: closed loop, {connections} connections | offered {rate:N0} votes/s: open loop, {connections} connections |",
+        "|---|---|---|",
+        Row("wrk", r => r == closed ? $"`wrk {string.Format(CultureInfo.InvariantCulture, closedArgs, seconds).Replace(closedScript, "votes-closed.lua", StringComparison.Ordinal)}`"
+            : $"`wrk {openArgs.Replace(openScript, "votes-open.lua", StringComparison.Ordinal)} -- {rate} {connections}` ({seconds} s measured after a {Lead} s lead)"),
+        Row("requests answered", r => string.Create(CultureInfo.InvariantCulture, $"{r.Requests:N0}{(r.Due is { } d ? $" of {d:N0} due" : "")} ({r.Non2xx:N0} not 2xx{(r.SocketErrors is { } e ? $"; socket errors: {e}" : "")})")),
+        Row("votes/s (2xx)", r => string.Create(CultureInfo.InvariantCulture, $"**{r.Ok / r.Seconds:F0}**")),
+        Row("latency p50 / p90 / p99 / max", r => r.Latency + (r == closed ? " (from send)" : " (from when due)")),
+        Row("votes stored during the run", r => string.Create(CultureInfo.InvariantCulture, $"{r.Stored:N0} (2xx answered: {r.Ok:N0})")),
+        Row("charter CPU per vote", r => string.Create(CultureInfo.InvariantCulture, $"{r.CharterCpu * 1000 / Math.Max(1, r.Ok):F3} ms ({r.CharterCpu:F1} s)")),
+        Row("gateway CPU per vote", r => string.Create(CultureInfo.InvariantCulture, $"{r.GatewayCpu * 1000 / Math.Max(1, r.Ok):F3} ms ({r.GatewayCpu:F1} s)")),
+        Row("load average before → after", r => r.Load)));
+    return closed.Stored >= closed.Ok && paced.Stored >= paced.Ok ? 0 : 1;
 }
 finally
 {
@@ -239,3 +267,6 @@ finally
     await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(database).Database}\" WITH (FORCE)", c);
     await drop.ExecuteNonQueryAsync();
 }
+
+internal sealed record Run(long Requests, double Seconds, long Non2xx, string? SocketErrors, long Ok, long? Due, string Latency, long Stored, double CharterCpu,
+    double GatewayCpu, string Load);

@@ -1,0 +1,92 @@
+-- Open-loop load for wrk, as wrk2 does it (Debian ships only wrk): requests go out on a fixed schedule
+-- whatever the server's latency, and each one's latency counts from the time it was DUE, not from the
+-- time it was sent — so a stall also counts the requests that should have gone out during it (no
+-- "coordinated omission", which makes a closed-loop tool report a tail far better than the users saw).
+--
+-- Use with one connection per thread, so that a thread's state is its connection's:
+--   wrk -t64 -c64 -d32s -s <script> <url> -- <rate> 64 [lead-ms=2000]
+-- where <script> defines make_request() (returning wrk.format(...)) and then runs dofile() on this file;
+-- the second argument repeats the thread count. wrk creates its threads one after the other (each parses
+-- the script: a second or more for 64 threads with a large data file), so the schedule starts for all of
+-- them together lead-ms after the first was created; the measured window is from then to the end of the
+-- run (so -d should be the wanted window + the lead). Each of the N threads sends rate/N requests per
+-- second, the threads' slots interleaved. wrk's own summary stays uncorrected and counts from its own
+-- start; this script prints the corrected figures, over the window, after it:
+--   open-loop: offered <rate>/s, <d> due, answered <n> in <s> s = <rate>/s, <k> not 2xx, p50 <ms> p90 <ms> p99 <ms> p99.9 <ms> max <ms>
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } agora_timespec;
+int clock_gettime(int clock_id, agora_timespec *tp);
+]]
+local ts = ffi.new("agora_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+
+local threads, started, last_setup = {}, nil, nil
+function setup(thread)
+  last_setup = now_ms()
+  started = started or last_setup
+  threads[#threads + 1] = thread
+  thread:set("index", #threads)
+  thread:set("origin", started)
+end
+
+local next_due, current_due
+latencies, failed = {}, 0
+
+function init(args)
+  rate, count = tonumber(args[1]), tonumber(args[2])
+  if not rate or not count then
+    error("open-loop.lua needs the rate and the thread count: wrk -tN -cN ... -- <rate> N")
+  end
+  interval = 1000 * count / rate
+  start_at = origin + (tonumber(args[3]) or 2000)
+  -- spread the threads' first requests over one interval so that they do not send in lockstep
+  next_due = start_at + interval * (index - 1) / count
+  first_due = next_due
+  math.randomseed(os.time() * 1000 + index)
+end
+
+function delay()
+  return math.max(0, math.ceil(next_due - now_ms()))
+end
+
+function request()
+  current_due = next_due
+  next_due = next_due + interval
+  return make_request()
+end
+
+function response(status)
+  latencies[#latencies + 1] = now_ms() - current_due
+  if status < 200 or status > 299 then
+    failed = failed + 1
+  end
+end
+
+function done(summary)
+  -- wrk's duration runs from just after the last thread was created to when they all stopped
+  local all, bad, due, stop = {}, 0, 0, last_setup + summary.duration / 1000
+  for _, t in ipairs(threads) do
+    -- requests whose time came before the end, sent or not: a server that falls behind shows as due > answered
+    due = due + math.max(0, math.floor((stop - t:get("first_due")) / t:get("interval")) + 1)
+    for _, l in ipairs(t:get("latencies")) do
+      all[#all + 1] = l
+    end
+    bad = bad + t:get("failed")
+  end
+  table.sort(all)
+  local function at(q)
+    if #all == 0 then return 0 end
+    return all[math.max(1, math.ceil(q * #all))]
+  end
+  local seconds = (stop - threads[1]:get("start_at")) / 1000
+  if last_setup > threads[1]:get("start_at") then
+    io.write("open-loop: WARNING the schedule started before wrk had created every thread; give a longer lead\n")
+  end
+  io.write(string.format(
+    "open-loop: offered %s/s, %d due, answered %d in %.1f s = %.0f/s, %d not 2xx, p50 %.2f ms p90 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms\n",
+    threads[1]:get("rate"), due, #all, seconds, #all / seconds, bad, at(0.5), at(0.9), at(0.99), at(0.999), at(1)))
+end
