@@ -12,7 +12,7 @@
 -- run (so -d should be the wanted window + the lead). Each of the N threads sends rate/N requests per
 -- second, the threads' slots interleaved. wrk's own summary stays uncorrected and counts from its own
 -- start; this script prints the corrected figures, over the window, after it:
---   open-loop: offered <rate>/s, <d> due, answered <n> in <s> s = <rate>/s, <k> not 2xx, p50 <ms> p90 <ms> p99 <ms> p99.9 <ms> max <ms>
+--   open-loop: offered <rate>/s, <d> due, answered <n> in <s> s = <rate>/s, <k> not 2xx, p50 <ms> p90 <ms> p95 <ms> p99 <ms> p99.9 <ms> max <ms>
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } agora_timespec;
@@ -87,6 +87,6 @@ function done(summary)
     io.write("open-loop: WARNING the schedule started before wrk had created every thread; give a longer lead\n")
   end
   io.write(string.format(
-    "open-loop: offered %s/s, %d due, answered %d in %.1f s = %.0f/s, %d not 2xx, p50 %.2f ms p90 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms\n",
-    threads[1]:get("rate"), due, #all, seconds, #all / seconds, bad, at(0.5), at(0.9), at(0.99), at(0.999), at(1)))
+    "open-loop: offered %s/s, %d due, answered %d in %.1f s = %.0f/s, %d not 2xx, p50 %.2f ms p90 %.2f ms p95 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms\n",
+    threads[1]:get("rate"), due, #all, seconds, #all / seconds, bad, at(0.5), at(0.9), at(0.95), at(0.99), at(0.999), at(1)))
 end

@@ -215,7 +215,7 @@ try
         var stored = await StoredAsync() - before;
         Console.Error.WriteLine(output);
         string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : "?";
-        var open = Regex.Match(output, @"^open-loop: .*, (\d+) due, answered (\d+) in ([\d.]+) s = .* (\d+) not 2xx, p50 (\S+ ms) p90 (\S+ ms) p99 (\S+ ms) p99\.9 (\S+ ms) max (\S+ ms)", RegexOptions.Multiline);
+        var open = Regex.Match(output, @"^open-loop: .*, (\d+) due, answered (\d+) in ([\d.]+) s = .* (\d+) not 2xx, p50 (\S+ ms) p90 (\S+ ms) p95 \S+ ms p99 (\S+ ms) p99\.9 (\S+ ms) max (\S+ ms)", RegexOptions.Multiline);
         var non2xx = open.Success ? long.Parse(open.Groups[4].Value, CultureInfo.InvariantCulture)
             : Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } n ? long.Parse(n.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         var requests = open.Success ? long.Parse(open.Groups[2].Value, CultureInfo.InvariantCulture) : long.Parse(Match(@"^\s*(\d+) requests in"), CultureInfo.InvariantCulture);

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Registry benchmark through the gateway: 100,000 participants loaded, directory search latency,
 # sustained registrations; CPU time per request of the registry and the gateway processes.
+# Directory search: the capacity (wrk's closed loop, 8 connections), then the latency at half of the
+# capacity measured through the gateway (open loop, bench/Shared/open-loop.lua: latency counted from
+# when each search was due). Registrations: closed loop, with the outbox backlog when wrk stops.
 # Uses the test PostgreSQL/RabbitMQ (deploy/local/infra.sh env test), a database of its own
 # (agora_registry_bench), Release builds of the registry and the gateway (built here).
 # Usage: bash bench/registry/run.sh   (from anywhere; BENCH_SECONDS=30 per scenario by default,
-#        BENCH_BUILD=0 to skip the Release builds)
+#        BENCH_BUILD=0 to skip the Release builds, BENCH_SCENARIOS="search register" to pick scenarios)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd); cd "$root"
 seconds=${BENCH_SECONDS:-30}
@@ -59,20 +62,51 @@ run() {
   awk -v n="$n" -v r=$((r1 - r0)) -v g=$((g1 - g0)) -v hz="$hz" \
     'BEGIN { printf "   cpu per request: registry %.2f ms, gateway %.2f ms\n", 1000 * r / hz / n, 1000 * g / hz / n }'
   if [ "$script" = register.lua ]; then # the outbox relay publishes after the requests: count its CPU too
-    for i in $(seq 1 120); do [ "$(unsent)" = 0 ] && break; sleep 1; done
+    outbox_drain
     awk -v n="$n" -v r=$(($(ticks $reg_pid) - r0)) -v hz="$hz" -v u="$(unsent)" \
       'BEGIN { printf "   registry cpu per registration incl. publishing its events: %.2f ms (unsent left: %d)\n", 1000 * r / hz / n, u }'
   fi
+  last_rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
+}
+# open_loop <title> <script> <rate> <base url>: <script> (open loop) at <rate>/s for $seconds (after a 2 s lead), 32 connections.
+open_loop() {
+  local title=$1 script=$2 rate=$3 url=$4 r0 g0 r1 g1 out n
+  r0=$(ticks $reg_pid); g0=$(ticks $gw_pid)
+  out=$(wrk -t32 -c32 -d"$((seconds + 2))s" -s "bench/registry/$script" "$url" -- "$rate" 32 | grep '^open-loop: offered')
+  r1=$(ticks $reg_pid); g1=$(ticks $gw_pid)
+  n=$(sed -E 's/.*answered ([0-9]+).*/\1/' <<<"$out")
+  echo "== $title (wrk -t32 -c32 -d$((seconds + 2))s -s $script -- $rate 32), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "   $out"
+  awk -v n="$n" -v r=$((r1 - r0)) -v g=$((g1 - g0)) -v hz="$hz" \
+    'BEGIN { printf "   cpu per request: registry %.2f ms, gateway %.2f ms\n", 1000 * r / hz / n, 1000 * g / hz / n }'
+  if [ "$script" = register-open.lua ]; then outbox_drain; fi
+}
+# After registrations: the events still in the outbox when wrk stopped, and how long they took to go.
+outbox_drain() {
+  local backlog t0 i
+  backlog=$(unsent); t0=$(date +%s.%N)
+  for i in $(seq 1 600); do [ "$(unsent)" = 0 ] && break; sleep 0.2; done
+  echo "   outbox: $backlog events not yet published when wrk stopped (3 per registration); drained $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s later"
 }
 wrk -t2 -c8 -d5s -s bench/registry/search.lua http://127.0.0.1:5190 >/dev/null # warm-up
-wrk -t2 -c8 -d3s -s bench/registry/register.lua http://127.0.0.1:5190 >/dev/null
+wrk -t2 -c8 -d10s -s bench/registry/register.lua http://127.0.0.1:5190 >/dev/null
+for i in $(seq 1 300); do [ "$(unsent)" = 0 ] && break; sleep 0.2; done # the warm-up's events published
 sleep 5
 r0=$(ticks $reg_pid); g0=$(ticks $gw_pid); sleep 10; r1=$(ticks $reg_pid); g1=$(ticks $gw_pid)
 echo "idle cpu (10 s, no requests): registry $(( (r1 - r0) * 1000 / hz / 10 )) ms/s, gateway $(( (g1 - g0) * 1000 / hz / 10 )) ms/s"
-run "directory search through the gateway" search.lua 8 http://127.0.0.1:5190
-run "directory search straight to the registry" search.lua 8 http://127.0.0.1:5191
-run "registrations through the gateway" register.lua 16 http://127.0.0.1:5190
-run "registrations straight to the registry" register.lua 16 http://127.0.0.1:5191
+scenarios=${BENCH_SCENARIOS:-search register}
+if [[ " $scenarios " == *" search "* ]]; then
+  run "directory search through the gateway" search.lua 8 http://127.0.0.1:5190
+  half=$((last_rps / 2))
+  run "directory search straight to the registry" search.lua 8 http://127.0.0.1:5191
+  open_loop "directory search through the gateway at half its capacity, open loop" search-open.lua "$half" http://127.0.0.1:5190
+  open_loop "directory search straight to the registry at the same rate, open loop" search-open.lua "$half" http://127.0.0.1:5191
+fi
+if [[ " $scenarios " == *" register "* ]]; then
+  run "registrations through the gateway" register.lua 16 http://127.0.0.1:5190
+  run "registrations straight to the registry" register.lua 16 http://127.0.0.1:5191
+  open_loop "registrations through the gateway at ${BENCH_REGISTRATION_RATE:-500}/s, open loop" register-open.lua "${BENCH_REGISTRATION_RATE:-500}" http://127.0.0.1:5190
+fi
 echo "registered in the run: $(psql -d $db -tA -c "select count(*) from participants where search_text like '%participant%'")"
 kill $reg_pid $gw_pid 2>/dev/null || true; wait $reg_pid $gw_pid 2>/dev/null || true
 psql -d postgres -c "DROP DATABASE IF EXISTS $db" || true

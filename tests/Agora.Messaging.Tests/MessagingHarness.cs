@@ -38,7 +38,12 @@ public sealed class Deliveries
 {
     public ConcurrentQueue<(Guid MessageId, Guid WidgetId)> All { get; } = new();
 
+    /// <summary>Deliveries the consumer finished (its effect committed, or skipped as a duplicate).</summary>
+    public ConcurrentQueue<Guid> Finished { get; } = new();
+
     public int CountOf(Guid widgetId) => All.Count(d => d.WidgetId == widgetId);
+
+    public int FinishedCountOf(Guid widgetId) => Finished.Count(id => id == widgetId);
 }
 
 public sealed class WidgetCreatedConsumer(TestDbContext db, Deliveries deliveries) : IConsumer<WidgetCreated>
@@ -51,6 +56,7 @@ public sealed class WidgetCreatedConsumer(TestDbContext db, Deliveries deliverie
             db.Add(new WidgetEffect { Id = Guid.CreateVersion7(), WidgetId = context.Message.WidgetId });
             return Task.CompletedTask;
         }, TimeProvider.System);
+        deliveries.Finished.Enqueue(context.Message.WidgetId);
     }
 }
 
