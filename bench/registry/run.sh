@@ -50,36 +50,31 @@ reg_pid=$(dotnet_pid $reg_pid); gw_pid=$(dotnet_pid $gw_pid)
 ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
 hz=$(getconf CLK_TCK)
 unsent() { psql -d $db -tA -c 'select count(*) from outbox_messages where sent_at is null'; }
-# run <title> <script> <connections> <base url>: wrk for $seconds, then CPU ms per request of each process.
+# run <title> <script> <connections> <base url> [rate]: wrk for $seconds, then CPU ms per request of each
+# process. Without a rate wrk's closed loop (2 threads); with one, <script> is an open-loop script
+# (bench/Shared/open-loop.lua) sending <rate>/s on one connection per thread, measured after a 2 s lead.
 run() {
-  local title=$1 script=$2 conns=$3 url=$4 r0 g0 r1 g1 out n
+  local title=$1 script=$2 conns=$3 url=$4 rate=${5:-} r0 g0 r1 g1 out n args
+  if [ -n "$rate" ]; then args="-t$conns -c$conns -d$((seconds + 2))s"; else args="-t2 -c$conns -d${seconds}s"; fi
   r0=$(ticks $reg_pid); g0=$(ticks $gw_pid)
-  out=$(wrk -t2 -c"$conns" -d"${seconds}s" -s "bench/registry/$script" "$url" | tail -1)
+  if [ -n "$rate" ]; then
+    out=$(wrk $args -s "bench/registry/$script" "$url" -- "$rate" "$conns" | grep '^open-loop: offered')
+    n=$(sed -E 's/.*answered ([0-9]+).*/\1/' <<<"$out")
+  else
+    out=$(wrk $args -s "bench/registry/$script" "$url" | tail -1)
+    n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
+    last_rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
+  fi
   r1=$(ticks $reg_pid); g1=$(ticks $gw_pid)
-  n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$out")
-  echo "== $title (wrk -t2 -c$conns -d${seconds}s), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== $title (wrk $args -s $script${rate:+ -- $rate $conns}), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "   $out"
   awk -v n="$n" -v r=$((r1 - r0)) -v g=$((g1 - g0)) -v hz="$hz" \
     'BEGIN { printf "   cpu per request: registry %.2f ms, gateway %.2f ms\n", 1000 * r / hz / n, 1000 * g / hz / n }'
-  if [ "$script" = register.lua ]; then # the outbox relay publishes after the requests: count its CPU too
+  if [[ $script == register* ]]; then # the outbox relay publishes after the requests: count its CPU too
     outbox_drain
     awk -v n="$n" -v r=$(($(ticks $reg_pid) - r0)) -v hz="$hz" -v u="$(unsent)" \
       'BEGIN { printf "   registry cpu per registration incl. publishing its events: %.2f ms (unsent left: %d)\n", 1000 * r / hz / n, u }'
   fi
-  last_rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
-}
-# open_loop <title> <script> <rate> <base url>: <script> (open loop) at <rate>/s for $seconds (after a 2 s lead), 32 connections.
-open_loop() {
-  local title=$1 script=$2 rate=$3 url=$4 r0 g0 r1 g1 out n
-  r0=$(ticks $reg_pid); g0=$(ticks $gw_pid)
-  out=$(wrk -t32 -c32 -d"$((seconds + 2))s" -s "bench/registry/$script" "$url" -- "$rate" 32 | grep '^open-loop: offered')
-  r1=$(ticks $reg_pid); g1=$(ticks $gw_pid)
-  n=$(sed -E 's/.*answered ([0-9]+).*/\1/' <<<"$out")
-  echo "== $title (wrk -t32 -c32 -d$((seconds + 2))s -s $script -- $rate 32), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "   $out"
-  awk -v n="$n" -v r=$((r1 - r0)) -v g=$((g1 - g0)) -v hz="$hz" \
-    'BEGIN { printf "   cpu per request: registry %.2f ms, gateway %.2f ms\n", 1000 * r / hz / n, 1000 * g / hz / n }'
-  if [ "$script" = register-open.lua ]; then outbox_drain; fi
 }
 # After registrations: the events still in the outbox when wrk stopped, and how long they took to go.
 outbox_drain() {
@@ -99,13 +94,13 @@ if [[ " $scenarios " == *" search "* ]]; then
   run "directory search through the gateway" search.lua 8 http://127.0.0.1:5190
   half=$((last_rps / 2))
   run "directory search straight to the registry" search.lua 8 http://127.0.0.1:5191
-  open_loop "directory search through the gateway at half its capacity, open loop" search-open.lua "$half" http://127.0.0.1:5190
-  open_loop "directory search straight to the registry at the same rate, open loop" search-open.lua "$half" http://127.0.0.1:5191
+  run "directory search through the gateway at half its capacity, open loop" search-open.lua 16 http://127.0.0.1:5190 "$half"
+  run "directory search straight to the registry at the same rate, open loop" search-open.lua 16 http://127.0.0.1:5191 "$half"
 fi
 if [[ " $scenarios " == *" register "* ]]; then
   run "registrations through the gateway" register.lua 16 http://127.0.0.1:5190
   run "registrations straight to the registry" register.lua 16 http://127.0.0.1:5191
-  open_loop "registrations through the gateway at ${BENCH_REGISTRATION_RATE:-500}/s, open loop" register-open.lua "${BENCH_REGISTRATION_RATE:-500}" http://127.0.0.1:5190
+  run "registrations through the gateway at ${BENCH_REGISTRATION_RATE:-500}/s, open loop" register-open.lua 32 http://127.0.0.1:5190 "${BENCH_REGISTRATION_RATE:-500}"
 fi
 echo "registered in the run: $(psql -d $db -tA -c "select count(*) from participants where search_text like '%participant%'")"
 kill $reg_pid $gw_pid 2>/dev/null || true; wait $reg_pid $gw_pid 2>/dev/null || true
