@@ -262,10 +262,7 @@ finally
     }
     await fakeApp.StopAsync();
     work.Delete(recursive: true);
-    await using var c = new NpgsqlConnection(postgres);
-    await c.OpenAsync();
-    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(database).Database}\" WITH (FORCE)", c);
-    await drop.ExecuteNonQueryAsync();
+    await BenchHost.DropDatabaseAsync(postgres, database);
 }
 
 internal sealed record Run(long Requests, double Seconds, long Non2xx, string? SocketErrors, long Ok, long? Due, string Latency, long Stored, double CharterCpu,

@@ -24,7 +24,14 @@ psql() { command psql -h $pg_host -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -
 psql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 work=$(mktemp -d)
 export ConnectionStrings__registrydb="Host=$pg_host;Port=$pg_port;Database=$db;Username=postgres"
-export ConnectionStrings__rabbitmq="$AGORA_TEST_RABBITMQ"
+# A vhost of its own, removed at the end: the broker is shared, and queues left in its default vhost by
+# other runs (with no consumer) would store every event this one publishes.
+vhost=agora_registry_bench
+curl -fsS -o /dev/null -X DELETE "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/vhosts/$vhost" || true
+curl -fsS -X PUT "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/vhosts/$vhost"
+curl -fsS -X PUT -H 'content-type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
+  "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/permissions/$vhost/guest"
+export ConnectionStrings__rabbitmq="${AGORA_TEST_RABBITMQ%/}/$vhost"
 export Agora__RestPort=5191 Agora__GrpcPort=5192
 export Registry__Privacy__KeyFile=$work/privacy.key Registry__Identity__SigningKeyFile=$work/s.pem Registry__Identity__EncryptionKeyFile=$work/e.pem
 export Registry__RateLimits__RegistrationPerMinute=1000000 Registry__RateLimits__SignInPerMinute=1000000
@@ -39,7 +46,8 @@ gw=gateway/Agora.Gateway/bin/Release/net10.0
 (cd $gw; Agora__RestPort=5190 Agora__GrpcPort=5193 Gateway__RateLimitPermits=100000000 \
   ReverseProxy__Clusters__registry__Destinations__primary__Address=http://127.0.0.1:5191/ \
   exec dotnet Agora.Gateway.dll) >$work/gateway.log 2>&1 & gw_pid=$!
-trap 'kill $reg_pid $gw_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $reg_pid $gw_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"
+  curl -fsS -o /dev/null -X DELETE "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/vhosts/$vhost" || true' EXIT
 for i in $(seq 1 90); do curl -fsS -o /dev/null http://127.0.0.1:5190/api/registry/themes 2>/dev/null && break; sleep 1; done
 echo "participants: $(psql -d $db -tA -c 'select count(*) from participants')"
 

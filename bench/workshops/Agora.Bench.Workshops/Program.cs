@@ -44,15 +44,18 @@ issuer.MapEndpoints(fakeApp);
 fakeApp.MapGrpcService<ActiveParticipants>();
 await fakeApp.StartAsync();
 
-// --- a fresh database and vhost-less broker URI for this run ---
+// --- a fresh database and vhost for this run (both removed at the end) ---
 var database = await BenchHost.CreateDatabaseAsync(postgres, "bench_workshops");
+var management = new Uri(Environment.GetEnvironmentVariable("AGORA_TEST_RABBITMQ_MANAGEMENT")
+    ?? throw new InvalidOperationException("AGORA_TEST_RABBITMQ_MANAGEMENT is not set (eval \"$(bash deploy/local/infra.sh env test)\")"));
+var vhost = await BenchHost.CreateVirtualHostAsync(new Uri(amqp), management, "bench_workshops");
 
 var children = new List<Process>();
 var workshopsEnv = new Dictionary<string, string>
 {
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
     ["ConnectionStrings__workshopsdb"] = database,
-    ["ConnectionStrings__rabbitmq"] = amqp,
+    ["ConnectionStrings__rabbitmq"] = vhost.ToString(),
     ["Agora__RestPort"] = $"{restPort}",
     ["Agora__GrpcPort"] = $"{grpcPort}",
     ["Agora__Auth__Authority"] = authority,
@@ -299,6 +302,8 @@ finally
         }
     }
     await fakeApp.StopAsync();
+    await BenchHost.DropDatabaseAsync(postgres, database);
+    await BenchHost.DeleteVirtualHostAsync(management, vhost);
 }
 
 internal sealed class ActiveParticipants : Participants.ParticipantsBase
