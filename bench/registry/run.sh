@@ -27,7 +27,7 @@ export ConnectionStrings__registrydb="Host=$pg_host;Port=$pg_port;Database=$db;U
 # A vhost of its own, removed at the end: the broker is shared, and queues left in its default vhost by
 # other runs (with no consumer) would store every event this one publishes.
 vhost=agora_registry_bench
-curl -fsS -o /dev/null -X DELETE "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/vhosts/$vhost" || true
+curl -fsS -o /dev/null -X DELETE "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/vhosts/$vhost" 2>/dev/null || true
 curl -fsS -X PUT "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/vhosts/$vhost"
 curl -fsS -X PUT -H 'content-type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
   "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/permissions/$vhost/guest"
