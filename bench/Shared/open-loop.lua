@@ -7,7 +7,7 @@
 --   wrk -t64 -c64 -d32s -s <script> <url> -- <rate> 64 [lead-ms=2000]
 -- where <script> defines make_request() (returning wrk.format(...)) and then runs dofile() on this file;
 -- the second argument repeats the thread count. wrk creates its threads one after the other (each parses
--- the script: a second or more for 64 threads with a large data file), so the schedule starts for all of
+-- the script and its data: it adds up with many threads and a large data file), so the schedule starts for all of
 -- them together lead-ms after the first was created; the measured window is from then to the end of the
 -- run (so -d should be the wanted window + the lead). Each of the N threads sends rate/N requests per
 -- second, the threads' slots interleaved. wrk's own summary stays uncorrected and counts from its own

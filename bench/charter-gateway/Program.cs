@@ -214,6 +214,10 @@ try
         var load1 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
         var stored = await StoredAsync() - before;
         Console.Error.WriteLine(output);
+        if (Regex.Match(output, "^open-loop: WARNING.*$", RegexOptions.Multiline) is { Success: true } warning)
+        {
+            Console.WriteLine(warning.Value);
+        }
         string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : "?";
         var open = Regex.Match(output, @"^open-loop: .*, (\d+) due, answered (\d+) in ([\d.]+) s = .* (\d+) not 2xx, p50 (\S+ ms) p90 (\S+ ms) p95 \S+ ms p99 (\S+ ms) p99\.9 (\S+ ms) max (\S+ ms)", RegexOptions.Multiline);
         var non2xx = open.Success ? long.Parse(open.Groups[4].Value, CultureInfo.InvariantCulture)
