@@ -43,33 +43,11 @@ internal static class BenchHost
         await drop.ExecuteNonQueryAsync();
     }
 
-    /// <summary>
-    /// Creates the vhost <c>&lt;prefix&gt;_&lt;UTC time&gt;</c> through the broker's management API (<c>http://user:password@host:port/</c>)
-    /// and returns the amqp:// URI on it: the queues a run declares do not outlive it in the shared broker.
-    /// </summary>
-    public static async Task<Uri> CreateVirtualHostAsync(Uri broker, Uri management, string prefix)
+    /// <summary>User + system CPU time the process has used so far, all its threads.</summary>
+    public static TimeSpan CpuTime(Process p)
     {
-        var name = $"{prefix}_{DateTime.UtcNow:yyyyMMddHHmmss}";
-        using var http = ManagementClient(management);
-        (await http.PutAsync(new Uri($"api/vhosts/{name}", UriKind.Relative), null)).EnsureSuccessStatusCode();
-        var user = Uri.UnescapeDataString(broker.UserInfo.Split(':')[0]);
-        using var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", System.Text.Encoding.UTF8, "application/json");
-        (await http.PutAsync(new Uri($"api/permissions/{name}/{Uri.EscapeDataString(user)}", UriKind.Relative), permissions)).EnsureSuccessStatusCode();
-        return new UriBuilder(broker) { Path = "/" + name }.Uri;
-    }
-
-    public static async Task DeleteVirtualHostAsync(Uri management, Uri vhost)
-    {
-        using var http = ManagementClient(management);
-        await http.DeleteAsync(new Uri($"api/vhosts/{Uri.EscapeDataString(vhost.AbsolutePath.TrimStart('/'))}", UriKind.Relative));
-    }
-
-    private static HttpClient ManagementClient(Uri management)
-    {
-        var http = new HttpClient { BaseAddress = new UriBuilder(management) { UserName = "", Password = "" }.Uri };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
-        return http;
+        p.Refresh();
+        return p.TotalProcessorTime;
     }
 
     /// <summary><c>dotnet &lt;dll&gt; &lt;arguments&gt;</c> in <paramref name="dir"/> with extra environment; its standard error is echoed, prefixed with the dll's name.</summary>

@@ -20,7 +20,7 @@ fi
 rc=0
 table=$(dotnet bench/workshops/Agora.Bench.Workshops/bin/Release/net10.0/Agora.Bench.Workshops.dll \
   "$root/services/Workshops/Agora.Workshops/bin/Release/net10.0" "$root/gateway/Agora.Gateway/bin/Release/net10.0" \
-  "$AGORA_TEST_POSTGRES" "$AGORA_TEST_RABBITMQ" "${args[@]}") || rc=$?
+  "${args[@]}") || rc=$?
 {
   echo "# Workshops: concurrent registrations through the gateway"
   echo

@@ -71,6 +71,13 @@ public sealed class TestInfrastructure
         return new UriBuilder(RabbitMq) { Path = "/" + name }.Uri;
     }
 
+    /// <summary>Deletes a vhost made by <see cref="CreateVirtualHostAsync"/>, with whatever it holds.</summary>
+    public async Task DeleteVirtualHostAsync(Uri vhost)
+    {
+        using var http = ManagementClient();
+        (await http.DeleteAsync(new Uri($"api/vhosts/{Uri.EscapeDataString(vhost.AbsolutePath.TrimStart('/'))}", UriKind.Relative))).EnsureSuccessStatusCode();
+    }
+
     /// <summary>An HTTP client on the broker's management API, authenticated.</summary>
     public HttpClient ManagementClient()
     {

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agora.Bench;
 using Agora.Contracts.Registry.V1;
+using Agora.Testing;
 using Grpc.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Npgsql;
@@ -15,16 +16,17 @@ using Npgsql;
 // (Release builds), real PostgreSQL and RabbitMQ. The registry is stood in for by this program: an
 // OpenID discovery + JWKS endpoint that signs the participants' tokens, and a gRPC Participants
 // service answering "active". Prints a Markdown report on stdout.
-//   dotnet Agora.Bench.Workshops.dll <workshops-bin-dir> <gateway-bin-dir> <postgres-server-connstring> <amqp-uri> [registrations] [sessions] [capacity]
-if (args.Length < 4)
+// PostgreSQL and RabbitMQ are the tests' (TestInfrastructure: AGORA_TEST_* as run.sh sets them).
+//   dotnet Agora.Bench.Workshops.dll <workshops-bin-dir> <gateway-bin-dir> [registrations] [sessions] [capacity]
+if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: Agora.Bench.Workshops <workshops-dir> <gateway-dir> <postgres> <amqp> [registrations=2000] [sessions=20] [capacity=50]");
+    Console.Error.WriteLine("usage: Agora.Bench.Workshops <workshops-dir> <gateway-dir> [registrations=2000] [sessions=20] [capacity=50]");
     return 2;
 }
-var (workshopsDir, gatewayDir, postgres, amqp) = (args[0], args[1], args[2], args[3]);
-var registrations = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 2000;
-var sessionCount = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 20;
-var capacity = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 50;
+var (workshopsDir, gatewayDir) = (args[0], args[1]);
+var registrations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
+var sessionCount = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20;
+var capacity = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 50;
 
 var (authPort, registryPort, restPort, grpcPort, gatewayPort, gatewayGrpcPort) = (BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort());
 var authority = $"http://127.0.0.1:{authPort}/";
@@ -45,10 +47,9 @@ fakeApp.MapGrpcService<ActiveParticipants>();
 await fakeApp.StartAsync();
 
 // --- a fresh database and vhost for this run (both removed at the end) ---
-var database = await BenchHost.CreateDatabaseAsync(postgres, "bench_workshops");
-var management = new Uri(Environment.GetEnvironmentVariable("AGORA_TEST_RABBITMQ_MANAGEMENT")
-    ?? throw new InvalidOperationException("AGORA_TEST_RABBITMQ_MANAGEMENT is not set (eval \"$(bash deploy/local/infra.sh env test)\")"));
-var vhost = await BenchHost.CreateVirtualHostAsync(new Uri(amqp), management, "bench_workshops");
+var infra = await TestInfrastructure.GetAsync();
+var database = await infra.CreateDatabaseAsync("bench_workshops");
+var vhost = await infra.CreateVirtualHostAsync("bench_workshops");
 
 var children = new List<Process>();
 var workshopsEnv = new Dictionary<string, string>
@@ -159,11 +160,6 @@ try
         mode = "online", link = "https://meet.example.tn/warm", capacity = 10,
     })).GetProperty("id").GetGuid();
     const int warmWaves = 8, warmPerWave = 150;
-    static TimeSpan Cpu(Process p)
-    {
-        p.Refresh();
-        return p.TotalProcessorTime;
-    }
     // Unmeasured, so a warm-up request that fails (e.g. the first gRPC calls past their deadline on a
     // loaded box) does not stop the run; what it answered is reported.
     var warmStatuses = new List<int>();
@@ -182,9 +178,9 @@ try
     var settled = Stopwatch.StartNew();
     for (var busy = true; busy && settled.Elapsed < TimeSpan.FromSeconds(20);)
     {
-        var before = children.Select(Cpu).ToArray();
+        var before = children.Select(BenchHost.CpuTime).ToArray();
         await Task.Delay(TimeSpan.FromSeconds(1));
-        busy = children.Select(Cpu).Zip(before, (a, b) => (a - b).TotalMilliseconds).Any(ms => ms > 30);
+        busy = children.Select(BenchHost.CpuTime).Zip(before, (a, b) => (a - b).TotalMilliseconds).Any(ms => ms > 30);
     }
     var settledAfter = settled.Elapsed.TotalSeconds;
 
@@ -222,7 +218,7 @@ try
         }
         latencies[i] = clock.Elapsed.TotalMilliseconds - started;
     })).ToList();
-    var cpuBefore = children.Select(Cpu).ToArray();
+    var cpuBefore = children.Select(BenchHost.CpuTime).ToArray();
     var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var burstStart = clock.Elapsed.TotalMilliseconds;
     go.SetResult();
@@ -243,7 +239,7 @@ try
             await Task.Delay(500);
         }
     }
-    var cpuAfter = children.Select(Cpu).ToArray();
+    var cpuAfter = children.Select(BenchHost.CpuTime).ToArray();
     // Per registration actually made (201): requests that failed did only part of the work.
     double PerRequest(TimeSpan before, TimeSpan after) => (after - before).TotalMilliseconds / Math.Max(1, statuses.Count(s => s == 201));
 
@@ -302,8 +298,8 @@ finally
         }
     }
     await fakeApp.StopAsync();
-    await BenchHost.DropDatabaseAsync(postgres, database);
-    await BenchHost.DeleteVirtualHostAsync(management, vhost);
+    await BenchHost.DropDatabaseAsync(infra.PostgresServer, database);
+    await infra.DeleteVirtualHostAsync(vhost);
 }
 
 internal sealed class ActiveParticipants : Participants.ParticipantsBase
