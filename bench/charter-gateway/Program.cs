@@ -180,16 +180,10 @@ try
         await using var count = new NpgsqlCommand("SELECT count(*) FROM votes", c);
         return (long)(await count.ExecuteScalarAsync())!;
     }
-    static double CpuSeconds(Process p)
+    // wrk's options, the URL, then what the script gets (after "--")
+    async Task<string> Wrk(string options, string scriptArguments = "")
     {
-        // utime + stime of the whole process (all threads), in clock ticks (100 Hz on Linux).
-        var stat = File.ReadAllText($"/proc/{p.Id}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-    async Task<string> Wrk(string arguments, string scriptArguments = "")
-    {
-        var info = new ProcessStartInfo("wrk", $"{arguments} {gateway.ToString().TrimEnd('/')} {scriptArguments}")
+        var info = new ProcessStartInfo("wrk", $"{options} {gateway.ToString().TrimEnd('/')} {scriptArguments}")
         {
             RedirectStandardOutput = true,
         };
@@ -199,18 +193,41 @@ try
         return output;
     }
 
-    var closedArgs = $"-t2 -c{connections} -d{{0}}s --latency -s {closedScript}";
     const int Lead = 2; // seconds for wrk to create its threads before the open-loop schedule starts
-    var openArgs = $"-t{connections} -c{connections} -d{seconds + Lead}s -s {openScript}";
-    await Wrk(string.Format(CultureInfo.InvariantCulture, closedArgs, 10)); // warm-up: JIT tiers, connection pools, prepared statements
+    string ClosedArgs(int duration, string script) => $"-t2 -c{connections} -d{duration}s --latency -s {script}";
+    string OpenArgs(string script) => $"-t{connections} -c{connections} -d{seconds + Lead}s -s {script}";
+    var openScriptArgs = $"-- {rate} {connections}";
+    await Wrk(ClosedArgs(10, closedScript)); // warm-up: JIT tiers, connection pools, prepared statements
 
-    async Task<Run> Measure(string arguments, string scriptArguments = "")
+    static long Long(string s) => long.Parse(s, CultureInfo.InvariantCulture);
+    // wrk's own summary: latency from send, over its duration
+    Result Closed(string output)
+    {
+        string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : "?";
+        var non2xx = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } n ? Long(n.Groups[1].Value) : 0;
+        var errors = Match(@"^\s*Socket errors: (.*)$");
+        return new Result(Long(Match(@"^\s*(\d+) requests in")), seconds, non2xx, errors == "?" ? null : errors, Due: null,
+            $"{Match(@"^\s+50%\s+(\S+)")} / {Match(@"^\s+90%\s+(\S+)")} / **{Match(@"^\s+99%\s+(\S+)")}** / {Match(@"Latency\s+\S+\s+\S+\s+(\S+)")} (from send)");
+    }
+    // open-loop.lua's line: latency from when due, over the window after the lead
+    Result Open(string output)
+    {
+        var m = Regex.Match(output, @"^open-loop: .*, (\d+) due, answered (\d+) in ([\d.]+) s = .* (\d+) not 2xx, p50 (\S+ ms) p90 (\S+ ms) p95 \S+ ms p99 (\S+ ms) p99\.9 \S+ ms max (\S+ ms)", RegexOptions.Multiline);
+        if (!m.Success)
+        {
+            throw new InvalidOperationException($"no open-loop summary in wrk's output:\n{output}");
+        }
+        string G(int i) => m.Groups[i].Value;
+        return new Result(Long(G(2)), double.Parse(G(3), CultureInfo.InvariantCulture), Long(G(4)), SocketErrors: null, Long(G(1)),
+            $"{G(5)} / {G(6)} / **{G(7)}** / {G(8)} (from when due)");
+    }
+    async Task<Run> Measure(Func<string, Result> parse, string options, string scriptArguments = "")
     {
         var before = await StoredAsync();
-        var (charterCpu0, gatewayCpu0) = (CpuSeconds(charter), CpuSeconds(gatewayProcess));
+        var (charterCpu0, gatewayCpu0) = (BenchHost.CpuTime(charter), BenchHost.CpuTime(gatewayProcess));
         var load0 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
-        var output = await Wrk(arguments, scriptArguments);
-        var (charterCpu1, gatewayCpu1) = (CpuSeconds(charter), CpuSeconds(gatewayProcess));
+        var output = await Wrk(options, scriptArguments);
+        var (charterCpu1, gatewayCpu1) = (BenchHost.CpuTime(charter), BenchHost.CpuTime(gatewayProcess));
         var load1 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
         var stored = await StoredAsync() - before;
         Console.Error.WriteLine(output);
@@ -218,33 +235,22 @@ try
         {
             Console.WriteLine(warning.Value);
         }
-        string Match(string pattern) => Regex.Match(output, pattern, RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : "?";
-        var open = Regex.Match(output, @"^open-loop: .*, (\d+) due, answered (\d+) in ([\d.]+) s = .* (\d+) not 2xx, p50 (\S+ ms) p90 (\S+ ms) p95 \S+ ms p99 (\S+ ms) p99\.9 (\S+ ms) max (\S+ ms)", RegexOptions.Multiline);
-        var non2xx = open.Success ? long.Parse(open.Groups[4].Value, CultureInfo.InvariantCulture)
-            : Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } n ? long.Parse(n.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        var requests = open.Success ? long.Parse(open.Groups[2].Value, CultureInfo.InvariantCulture) : long.Parse(Match(@"^\s*(\d+) requests in"), CultureInfo.InvariantCulture);
-        var window = open.Success ? double.Parse(open.Groups[3].Value, CultureInfo.InvariantCulture) : seconds;
-        var errors = Match(@"^\s*Socket errors: (.*)$");
-        var ok = requests - non2xx;
-        var latency = open.Success
-            ? $"{open.Groups[5].Value} / {open.Groups[6].Value} / **{open.Groups[7].Value}** / {open.Groups[9].Value}"
-            : $"{Match(@"^\s+50%\s+(\S+)")} / {Match(@"^\s+90%\s+(\S+)")} / **{Match(@"^\s+99%\s+(\S+)")}** / {Match(@"Latency\s+\S+\s+\S+\s+(\S+)")}";
-        return new Run(requests, window, non2xx, errors == "?" ? null : errors, ok, open.Success ? long.Parse(open.Groups[1].Value, CultureInfo.InvariantCulture) : null,
-            latency, stored, charterCpu1 - charterCpu0, gatewayCpu1 - gatewayCpu0, $"{string.Join(' ', load0)} → {string.Join(' ', load1)}");
+        return new Run(parse(output), stored, (charterCpu1 - charterCpu0).TotalSeconds, (gatewayCpu1 - gatewayCpu0).TotalSeconds,
+            $"{string.Join(' ', load0)} → {string.Join(' ', load1)}");
     }
-    var closed = await Measure(string.Format(CultureInfo.InvariantCulture, closedArgs, seconds));
-    var paced = await Measure(openArgs, $"-- {rate} {connections}");
+    var closed = await Measure(Closed, ClosedArgs(seconds, closedScript));
+    var paced = await Measure(Open, OpenArgs(openScript), openScriptArgs);
     string Row(string name, Func<Run, string> cell) => $"| {name} | {cell(closed)} | {cell(paced)} |";
     Console.WriteLine(string.Join('\n',
         $"Participants (tokens) × statements: {participantCount:N0} × {statementCount:N0}; PostgreSQL fsync={fsync}; each run {seconds} s after a 10 s warm-up.",
         "",
         $"| measure | capacity: closed loop, {connections} connections | offered {rate:N0} votes/s: open loop, {connections} connections |",
         "|---|---|---|",
-        Row("wrk", r => r == closed ? $"`wrk {string.Format(CultureInfo.InvariantCulture, closedArgs, seconds).Replace(closedScript, "votes-closed.lua", StringComparison.Ordinal)}`"
-            : $"`wrk {openArgs.Replace(openScript, "votes-open.lua", StringComparison.Ordinal)} -- {rate} {connections}` ({seconds} s measured after a {Lead} s lead)"),
-        Row("requests answered", r => string.Create(CultureInfo.InvariantCulture, $"{r.Requests:N0}{(r.Due is { } d ? $" of {d:N0} due" : "")} ({r.Non2xx:N0} not 2xx{(r.SocketErrors is { } e ? $"; socket errors: {e}" : "")})")),
-        Row("votes/s (2xx)", r => string.Create(CultureInfo.InvariantCulture, $"**{r.Ok / r.Seconds:F0}**")),
-        Row("latency p50 / p90 / p99 / max", r => r.Latency + (r == closed ? " (from send)" : " (from when due)")),
+        Row("wrk", r => r == closed ? $"`wrk {ClosedArgs(seconds, "votes-closed.lua")}`"
+            : $"`wrk {OpenArgs("votes-open.lua")} {openScriptArgs}` ({seconds} s measured after a {Lead} s lead)"),
+        Row("requests answered", r => string.Create(CultureInfo.InvariantCulture, $"{r.Wrk.Requests:N0}{(r.Wrk.Due is { } d ? $" of {d:N0} due" : "")} ({r.Wrk.Non2xx:N0} not 2xx{(r.Wrk.SocketErrors is { } e ? $"; socket errors: {e}" : "")})")),
+        Row("votes/s (2xx)", r => string.Create(CultureInfo.InvariantCulture, $"**{r.Ok / r.Wrk.Seconds:F0}**")),
+        Row("latency p50 / p90 / p99 / max", r => r.Wrk.Latency),
         Row("votes stored during the run", r => string.Create(CultureInfo.InvariantCulture, $"{r.Stored:N0} (2xx answered: {r.Ok:N0})")),
         Row("charter CPU per vote", r => string.Create(CultureInfo.InvariantCulture, $"{r.CharterCpu * 1000 / Math.Max(1, r.Ok):F3} ms ({r.CharterCpu:F1} s)")),
         Row("gateway CPU per vote", r => string.Create(CultureInfo.InvariantCulture, $"{r.GatewayCpu * 1000 / Math.Max(1, r.Ok):F3} ms ({r.GatewayCpu:F1} s)")),
@@ -269,5 +275,10 @@ finally
     await BenchHost.DropDatabaseAsync(postgres, database);
 }
 
-internal sealed record Run(long Requests, double Seconds, long Non2xx, string? SocketErrors, long Ok, long? Due, string Latency, long Stored, double CharterCpu,
-    double GatewayCpu, string Load);
+/// <summary>What wrk (or open-loop.lua) reported for one run: answered requests over a window of seconds.</summary>
+internal sealed record Result(long Requests, double Seconds, long Non2xx, string? SocketErrors, long? Due, string Latency);
+
+internal sealed record Run(Result Wrk, long Stored, double CharterCpu, double GatewayCpu, string Load)
+{
+    public long Ok => Wrk.Requests - Wrk.Non2xx;
+}
