@@ -3,15 +3,20 @@
 -- time it was sent — so a stall also counts the requests that should have gone out during it (no
 -- "coordinated omission", which makes a closed-loop tool report a tail far better than the users saw).
 --
--- Use with one connection per thread, so that a thread's state is its connection's:
---   wrk -t64 -c64 -d32s -s <script> <url> -- <rate> 64 [lead-ms=2000]
+--   wrk -tT -cC -d32s -s <script> <url> -- <rate> T [lead-ms=2000]
 -- where <script> defines make_request() (returning wrk.format(...)) and then runs dofile() on this file;
--- the second argument repeats the thread count. wrk creates its threads one after the other (each parses
--- the script and its data: it adds up with many threads and a large data file), so the schedule starts for all of
+-- the second argument repeats the thread count. Each of the T threads sends rate/T requests per second,
+-- the threads' slots interleaved; its C/T connections share the thread's schedule: the next slot goes to
+-- whichever connection is free, so a slow answer holds up one connection, not the slots after it (give
+-- enough connections for the requests in flight; when all are busy, the late slots are sent as soon as
+-- one frees, and still counted from when they were due). Each request carries its slot in an
+-- X-Correlation-Id header, and the answer is matched to its slot by the same header echoed back (the
+-- gateway echoes it); with one connection per thread (-tN -cN) no echo is needed: the one request in
+-- flight is the one answered. wrk creates its threads one after the other (each parses the script and
+-- its data: it adds up with many threads and a large data file), so the schedule starts for all of
 -- them together lead-ms after the first was created; the measured window is from then to the end of the
--- run (so -d should be the wanted window + the lead). Each of the N threads sends rate/N requests per
--- second, the threads' slots interleaved. wrk's own summary stays uncorrected and counts from its own
--- start; this script prints the corrected figures, over the window, after it:
+-- run (so -d should be the wanted window + the lead). wrk's own summary stays uncorrected and counts
+-- from its own start; this script prints the corrected figures, over the window, after it:
 --   open-loop: offered <rate>/s, <d> due, answered <n> in <s> s = <rate>/s, <k> not 2xx, p50 <ms> p90 <ms> p95 <ms> p99 <ms> p99.9 <ms> max <ms>
 local ffi = require("ffi")
 ffi.cdef [[
@@ -33,13 +38,13 @@ function setup(thread)
   thread:set("origin", started)
 end
 
-local next_due, current_due
-latencies, failed = {}, 0
+local next_due, seq, claimed, claims, in_flight, in_flight_count = nil, 0, {}, 0, {}, 0
+latencies, failed, unmatched = {}, 0, 0
 
 function init(args)
   rate, count = tonumber(args[1]), tonumber(args[2])
   if not rate or not count then
-    error("open-loop.lua needs the rate and the thread count: wrk -tN -cN ... -- <rate> N")
+    error("open-loop.lua needs the rate and the thread count: wrk -tN -cM ... -- <rate> N")
   end
   interval = 1000 * count / rate
   start_at = origin + (tonumber(args[3]) or 2000)
@@ -49,18 +54,44 @@ function init(args)
   math.randomseed(os.time() * 1000 + index)
 end
 
+local function take_slot()
+  local due = next_due
+  next_due = next_due + interval
+  return due
+end
+
+-- wrk asks delay() when a connection is free to send, and request() when that delay is over: the slot
+-- is claimed in delay(), and request() sends the earliest claimed one (slots are claimed in due order,
+-- and their timers fire in that order).
 function delay()
-  return math.max(0, math.ceil(next_due - now_ms()))
+  local due = take_slot()
+  claimed[#claimed + 1], claims = due, claims + 1
+  return math.max(0, math.ceil(due - now_ms()))
 end
 
 function request()
-  current_due = next_due
-  next_due = next_due + interval
-  return make_request()
+  if claims == 0 then
+    return make_request() -- wrk checking the script before the run (not sent): no slot
+  end
+  local due = table.remove(claimed, 1) or take_slot() -- none claimed: a connection wrk reopened
+  seq = seq + 1
+  local id = string.format("open-loop-%d-%d", index, seq)
+  in_flight[id], in_flight_count = due, in_flight_count + 1
+  return (make_request():gsub("\r\n", "\r\nX-Correlation-Id: " .. id .. "\r\n", 1))
 end
 
-function response(status)
-  latencies[#latencies + 1] = now_ms() - current_due
+function response(status, headers)
+  local id = headers["X-Correlation-Id"] or headers["x-correlation-id"]
+  if not (id and in_flight[id]) and in_flight_count == 1 then
+    id = next(in_flight) -- one connection per thread: the only request in flight
+  end
+  local due = id and in_flight[id]
+  if not due then
+    unmatched = unmatched + 1
+    return
+  end
+  in_flight[id], in_flight_count = nil, in_flight_count - 1
+  latencies[#latencies + 1] = now_ms() - due
   if status < 200 or status > 299 then
     failed = failed + 1
   end
@@ -68,7 +99,7 @@ end
 
 function done(summary)
   -- wrk's duration runs from just after the last thread was created to when they all stopped
-  local all, bad, due, stop = {}, 0, 0, last_setup + summary.duration / 1000
+  local all, bad, due, lost, stop = {}, 0, 0, 0, last_setup + summary.duration / 1000
   for _, t in ipairs(threads) do
     -- requests whose time came before the end, sent or not: a server that falls behind shows as due > answered
     due = due + math.max(0, math.floor((stop - t:get("first_due")) / t:get("interval")) + 1)
@@ -76,6 +107,7 @@ function done(summary)
       all[#all + 1] = l
     end
     bad = bad + t:get("failed")
+    lost = lost + t:get("unmatched")
   end
   table.sort(all)
   local function at(q)
@@ -83,6 +115,9 @@ function done(summary)
     return all[math.max(1, math.ceil(q * #all))]
   end
   local seconds = (stop - threads[1]:get("start_at")) / 1000
+  if lost > 0 then
+    io.write(string.format("open-loop: WARNING %d answers could not be matched to their requests (no X-Correlation-Id echoed, several connections per thread); they are left out\n", lost))
+  end
   if last_setup > threads[1]:get("start_at") then
     io.write("open-loop: WARNING the schedule started before wrk had created every thread; give a longer lead\n")
   end

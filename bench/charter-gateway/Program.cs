@@ -17,15 +17,19 @@ using Npgsql;
 // Two measurements after a warm-up: the capacity (wrk closed loop: each connection sends as soon as it has its answer)
 // and the latency at a fixed offered rate (open loop, ../Shared/open-loop.lua: latency counted from when each vote was
 // due, so stalls are not hidden).
-//   dotnet Agora.Charter.GatewayBench.dll <charter-bin-dir> <gateway-bin-dir> <postgres-server-connstring> <amqp-uri> [connections=64] [seconds=30] [participants=2000] [statements=200] [rate=2000]
+//   dotnet Agora.Charter.GatewayBench.dll <charter-bin-dir> <gateway-bin-dir> <postgres-server-connstring> <amqp-uri> [connections=64] [seconds=30] [participants=2000] [statements=200] [rate=2000] [open-connections=256]
+// (connections: the closed loop's; open-connections: the open loop's, on two wrk threads — many participants each on
+// their own connection, so one slow answer holds up one of them, not the votes due after it)
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: Agora.Charter.GatewayBench <charter-dir> <gateway-dir> <postgres> <amqp> [connections] [seconds] [participants] [statements] [rate]");
+    Console.Error.WriteLine("usage: Agora.Charter.GatewayBench <charter-dir> <gateway-dir> <postgres> <amqp> [connections] [seconds] [participants] [statements] [rate] [open-connections]");
     return 2;
 }
 var (charterDir, gatewayDir, postgres, amqp) = (args[0], args[1], args[2], args[3]);
 int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 var (connections, seconds, participantCount, statementCount, rate) = (Arg(4, 64), Arg(5, 30), Arg(6, 2000), Arg(7, 200), Arg(8, 2000));
+var openConnections = Arg(9, 256);
+const int OpenThreads = 2;
 
 var (authPort, restPort, grpcPort, gatewayPort, gatewayGrpcPort) = (BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort(), BenchHost.FreePort());
 var authority = $"http://127.0.0.1:{authPort}/";
@@ -195,8 +199,8 @@ try
 
     const int Lead = 2; // seconds for wrk to create its threads before the open-loop schedule starts
     string ClosedArgs(int duration, string script) => $"-t2 -c{connections} -d{duration}s --latency -s {script}";
-    string OpenArgs(string script) => $"-t{connections} -c{connections} -d{seconds + Lead}s -s {script}";
-    var openScriptArgs = $"-- {rate} {connections}";
+    string OpenArgs(string script) => $"-t{OpenThreads} -c{openConnections} -d{seconds + Lead}s -s {script}";
+    var openScriptArgs = $"-- {rate} {OpenThreads}";
     await Wrk(ClosedArgs(10, closedScript)); // warm-up: JIT tiers, connection pools, prepared statements
 
     static long Long(string s) => long.Parse(s, CultureInfo.InvariantCulture);
@@ -244,7 +248,7 @@ try
     Console.WriteLine(string.Join('\n',
         $"Participants (tokens) × statements: {participantCount:N0} × {statementCount:N0}; PostgreSQL fsync={fsync}; each run {seconds} s after a 10 s warm-up.",
         "",
-        $"| measure | capacity: closed loop, {connections} connections | offered {rate:N0} votes/s: open loop, {connections} connections |",
+        $"| measure | capacity: closed loop, {connections} connections | offered {rate:N0} votes/s: open loop, {openConnections} connections on {OpenThreads} wrk threads |",
         "|---|---|---|",
         Row("wrk", r => r == closed ? $"`wrk {ClosedArgs(seconds, "votes-closed.lua")}`"
             : $"`wrk {OpenArgs("votes-open.lua")} {openScriptArgs}` ({seconds} s measured after a {Lead} s lead)"),

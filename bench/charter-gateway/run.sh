@@ -3,7 +3,7 @@
 # Release builds of the charter service and the gateway as real processes, wrk with many participants' tokens.
 # Writes the table into bench/results/charter.md (section 3).
 # Two runs: the capacity (closed loop) and the latency at an offered rate (open loop, latency from when each vote was due).
-#   bash bench/charter-gateway/run.sh [connections=64] [seconds=30] [participants=2000] [statements=200] [rate=2000]
+#   bash bench/charter-gateway/run.sh [connections=64] [seconds=30] [participants=2000] [statements=200] [rate=2000] [open-connections=256]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -18,7 +18,7 @@ for p in services/Charter/Agora.Charter gateway/Agora.Gateway bench/charter-gate
   dotnet build "$p" -c Release -nologo -v q >/dev/null
 done
 dotnet build-server shutdown >/dev/null 2>&1 || true
-args=("${1:-64}" "${2:-30}" "${3:-2000}" "${4:-200}" "${5:-2000}")
+args=("${1:-64}" "${2:-30}" "${3:-2000}" "${4:-200}" "${5:-2000}" "${6:-256}")
 cmd="bash bench/charter-gateway/run.sh ${args[*]}"
 rc=0
 table=$(dotnet bench/charter-gateway/bin/Release/net10.0/Agora.Charter.GatewayBench.dll \
@@ -33,9 +33,10 @@ Real processes over loopback: wrk, the gateway (rate limits lifted), the charter
 for by the bench program (OIDC discovery + JWKS signing the participants' tokens). Each request: a random participant's
 token, a random accepted statement, a random agree/disagree/pass. Every 2xx is checked against the rows stored.
 The capacity run is wrk's closed loop (each connection sends its next vote when it has the answer to the last); the
-offered-rate run is open loop (\`bench/Shared/open-loop.lua\`: one connection per wrk thread, votes sent on a fixed
-schedule, latency counted from when each vote was due, so a stall counts against every vote it delayed). The load
-average printed shows how busy the machine was besides.
+offered-rate run is open loop (\`bench/Shared/open-loop.lua\`: votes sent on a fixed schedule over many connections,
+each to whichever connection is free, latency counted from when each vote was due, so a stall counts against every vote
+it delayed; the gateway's echo of X-Correlation-Id matches each answer to its vote). The load average printed shows how
+busy the machine was besides.
 
 $table
 MD
