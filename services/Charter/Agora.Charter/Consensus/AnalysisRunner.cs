@@ -74,19 +74,31 @@ public static class AnalysisRunner
         var builder = new VoteMatrixBuilder();
         var statements = await db.Statements.AsNoTracking().Where(s => s.ConversationId == conversationId)
             .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Select(s => new { s.Id, s.Status }).ToListAsync(ct);
+        var columns = new Dictionary<Guid, int>(statements.Count);
         foreach (var s in statements)
         {
-            builder.AddStatement(s.Id.ToString(), s.Status switch
+            columns[s.Id] = builder.AddStatement(s.Id.ToString(), s.Status switch
             {
                 StatementStatus.Accepted => ModerationStatus.Accepted,
                 StatementStatus.Pending => ModerationStatus.Unmoderated,
                 _ => ModerationStatus.ModeratedOut,
             });
         }
+        // Rows and columns by id, so that each participant's key is made once, not once per vote: this runs every few
+        // seconds while votes arrive, beside the requests that store them.
+        var rows = new Dictionary<Guid, int>();
         await foreach (var v in db.Votes.AsNoTracking().Where(v => v.ConversationId == conversationId && v.Id <= signature.LastVoteId)
             .OrderBy(v => v.Id).Select(v => new { v.ParticipantId, v.StatementId, v.Value }).AsAsyncEnumerable().WithCancellation(ct))
         {
-            builder.AddVote(v.ParticipantId.ToString(), v.StatementId.ToString(), v.Value);
+            if (!rows.TryGetValue(v.ParticipantId, out var row))
+            {
+                rows.Add(v.ParticipantId, row = builder.AddParticipant(v.ParticipantId.ToString()));
+            }
+            if (!columns.TryGetValue(v.StatementId, out var column))
+            {
+                columns.Add(v.StatementId, column = builder.AddStatement(v.StatementId.ToString()));
+            }
+            builder.AddVote(row, column, v.Value);
         }
         var matrix = builder.Build();
         var partitions = await ConstituenciesAsync(db, ct);

@@ -86,8 +86,14 @@ public sealed partial class VoteWriter(IServiceScopeFactory scopes, IOptions<Vot
     {
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var connectionString = scope.ServiceProvider.GetRequiredService<CharterDbContext>().Database.GetConnectionString();
-            dataSource = NpgsqlDataSource.Create(connectionString!);
+            // The one statement runs hundreds of times a second: prepared on each connection after its second use, so
+            // PostgreSQL does not parse and plan it for every batch (≈ 0.3 ms of its CPU each).
+            var connectionString = new NpgsqlConnectionStringBuilder(scope.ServiceProvider.GetRequiredService<CharterDbContext>().Database.GetConnectionString())
+            {
+                MaxAutoPrepare = 4,
+                AutoPrepareMinUsages = 2,
+            };
+            dataSource = NpgsqlDataSource.Create(connectionString);
         }
         try
         {
