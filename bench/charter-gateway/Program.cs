@@ -225,8 +225,12 @@ try
         return new Result(Long(G(2)), double.Parse(G(3), CultureInfo.InvariantCulture), Long(G(4)), SocketErrors: null, Long(G(1)),
             $"{G(5)} / {G(6)} / **{G(7)}** / {G(8)} (from when due)");
     }
+    // Each measurement starts after a pause, so that it does not measure the aftermath of the run before it (the
+    // background analysis of the votes it stored, PostgreSQL's autovacuum of the votes table) but its own steady state.
+    const int Settle = 15;
     async Task<Run> Measure(Func<string, Result> parse, string options, string scriptArguments = "")
     {
+        await Task.Delay(TimeSpan.FromSeconds(Settle));
         var before = await StoredAsync();
         var (charterCpu0, gatewayCpu0) = (BenchHost.CpuTime(charter), BenchHost.CpuTime(gatewayProcess));
         var load0 = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
@@ -246,7 +250,7 @@ try
     var paced = await Measure(Open, OpenArgs(openScript), openScriptArgs);
     string Row(string name, Func<Run, string> cell) => $"| {name} | {cell(closed)} | {cell(paced)} |";
     Console.WriteLine(string.Join('\n',
-        $"Participants (tokens) × statements: {participantCount:N0} × {statementCount:N0}; PostgreSQL fsync={fsync}; each run {seconds} s after a 10 s warm-up.",
+        $"Participants (tokens) × statements: {participantCount:N0} × {statementCount:N0}; PostgreSQL fsync={fsync}; each run {seconds} s, after a 10 s warm-up and a {Settle} s pause before each run.",
         "",
         $"| measure | capacity: closed loop, {connections} connections | offered {rate:N0} votes/s: open loop, {openConnections} connections on {OpenThreads} wrk threads |",
         "|---|---|---|",
