@@ -5,6 +5,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+# The test profile's PostgreSQL and RabbitMQ: started when nothing listens on their ports yet.
+if ! (exec 3<>/dev/tcp/127.0.0.1/56432) 2>/dev/null || ! (exec 3<>/dev/tcp/127.0.0.1/56672) 2>/dev/null; then
+  bash deploy/local/infra.sh start test >/dev/null
+fi
 eval "$(bash deploy/local/infra.sh env test)"
 for p in services/Workshops/Agora.Workshops gateway/Agora.Gateway bench/workshops/Agora.Bench.Workshops; do
   dotnet build "$p" -c Release -nologo -v q >/dev/null
@@ -21,6 +25,10 @@ rc=0
 table=$(dotnet bench/workshops/Agora.Bench.Workshops/bin/Release/net10.0/Agora.Bench.Workshops.dll \
   "$root/services/Workshops/Agora.Workshops/bin/Release/net10.0" "$root/gateway/Agora.Gateway/bin/Release/net10.0" \
   "${args[@]}") || rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "the bench failed (exit $rc); bench/results/workshops.md left as it was" >&2
+  exit "$rc"
+fi
 {
   echo "# Workshops: concurrent registrations through the gateway"
   echo
