@@ -10,9 +10,7 @@ cd "$root"
 command -v wrk >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 mkdir -p .local
 # make run's PostgreSQL (fsync on) and RabbitMQ: reuse them when something already listens on their ports.
-if ! (exec 3<>/dev/tcp/127.0.0.1/55432) 2>/dev/null || ! (exec 3<>/dev/tcp/127.0.0.1/55672) 2>/dev/null; then
-  bash deploy/local/infra.sh start run >/dev/null
-fi
+bash deploy/local/infra.sh up run >/dev/null
 eval "$(bash deploy/local/infra.sh env run)"
 for p in services/Charter/Agora.Charter gateway/Agora.Gateway bench/charter-gateway; do
   dotnet build "$p" -c Release -nologo -v q >/dev/null

@@ -22,9 +22,7 @@ for tool in wrk nginx; do
   command -v "$tool" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null; }
 done
 # make run's PostgreSQL and RabbitMQ: reuse them when something already listens on their ports.
-if ! (exec 3<>/dev/tcp/127.0.0.1/55432) 2>/dev/null || ! (exec 3<>/dev/tcp/127.0.0.1/55672) 2>/dev/null; then
-  bash deploy/local/infra.sh start run
-fi
+bash deploy/local/infra.sh up run
 dotnet build Platform.sln -c Release -nologo -v q >/dev/null
 dotnet build-server shutdown >/dev/null 2>&1 || true
 reg="services/Registry/Agora.Registry/bin/Release/net10.0"

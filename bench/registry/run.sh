@@ -14,7 +14,7 @@ seconds=${BENCH_SECONDS:-30}
 eval "$(bash deploy/local/infra.sh env test)"
 pg_host=127.0.0.1; pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$AGORA_TEST_POSTGRES")
 # Start the test infrastructure only when it is not already up (it is shared; never stopped here).
-pg_isready -q -h $pg_host -p "$pg_port" || bash deploy/local/infra.sh start test
+bash deploy/local/infra.sh up test
 if [ "${BENCH_BUILD:-1}" = 1 ]; then
   dotnet build services/Registry/Agora.Registry -c Release -v q -nologo >/dev/null
   dotnet build gateway/Agora.Gateway -c Release -v q -nologo >/dev/null

@@ -6,9 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 # The test profile's PostgreSQL and RabbitMQ: started when nothing listens on their ports yet.
-if ! (exec 3<>/dev/tcp/127.0.0.1/56432) 2>/dev/null || ! (exec 3<>/dev/tcp/127.0.0.1/56672) 2>/dev/null; then
-  bash deploy/local/infra.sh start test >/dev/null
-fi
+bash deploy/local/infra.sh up test >/dev/null
 eval "$(bash deploy/local/infra.sh env test)"
 for p in services/Workshops/Agora.Workshops gateway/Agora.Gateway bench/workshops/Agora.Bench.Workshops; do
   dotnet build "$p" -c Release -nologo -v q >/dev/null

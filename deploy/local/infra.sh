@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Starts and stops the platform's infrastructure as local processes, data under .local/<profile>/.
 #   infra.sh start run|test   install what is missing, start PostgreSQL and RabbitMQ, print nothing on success
+#   infra.sh up    run|test   start, unless both already answer on the profile's ports (another checkout's, say)
 #   infra.sh stop  run|test   stop both
 #   infra.sh env   run|test   print the connection settings as `export` lines
 # Profiles use separate ports and data, so `make test` works while `make run` is up.
 set -euo pipefail
 
-cmd=${1:?usage: infra.sh start|stop|env run|test}
+cmd=${1:?usage: infra.sh start|up|stop|env run|test}
 profile=${2:-run}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 case "$profile" in
@@ -110,11 +111,17 @@ case "$cmd" in
     start_postgres
     start_rabbitmq
     ;;
+  up)
+    listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+    if ! listening "$pg_port" || ! listening "$amqp_port"; then
+      exec bash "$0" start "$profile"
+    fi
+    ;;
   stop) stop_all ;;
   env)
     echo "export AGORA_TEST_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=postgres;Include Error Detail=false'"
     echo "export AGORA_TEST_RABBITMQ='amqp://guest:guest@127.0.0.1:$amqp_port/'"
     echo "export AGORA_TEST_RABBITMQ_MANAGEMENT='http://guest:guest@127.0.0.1:$mgmt_port/'"
     ;;
-  *) echo "usage: infra.sh start|stop|env run|test" >&2; exit 2 ;;
+  *) echo "usage: infra.sh start|up|stop|env run|test" >&2; exit 2 ;;
 esac
