@@ -93,9 +93,10 @@ public static class AnalysisRunner
         try
         {
             // Reading the votes and analysing them is the heavy part, and it runs every few seconds while votes arrive,
-            // beside the requests that store them: on a thread of its own, not one of the pool's few workers that serve
-            // the requests (blocking reads are fine there).
-            analysis = await DedicatedThread.RunAsync(() =>
+            // beside the requests that store them: on a thread of its own (LongRunning), not on one of the pool's few
+            // workers that serve the requests (blocking reads are fine there). Its scheduling priority is left alone: a
+            // lowered one made the requests wait longer, the runtime having to stop that thread too for every GC.
+            analysis = await Task.Factory.StartNew(() =>
             {
                 ReadVotes(connection, conversationId, signature.LastVoteId, builder, columns);
                 return OpinionAnalyzer.Analyze(builder.Build(), new AnalysisOptions
@@ -104,7 +105,7 @@ public static class AnalysisRunner
                     MinConstituencyVoters = thresholds.MinConstituencyVoters,
                     Constituencies = partitions,
                 });
-            });
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {
