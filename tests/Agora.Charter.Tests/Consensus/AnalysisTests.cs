@@ -154,7 +154,9 @@ public sealed class AnalysisTests(CharterFactory factory) : IClassFixture<Charte
     [Fact]
     public async Task Two_workers_computing_a_conversations_first_analysis_at_once_both_succeed_and_leave_one_result()
     {
-        var worker = factory.Services.GetRequiredService<AnalysisWorker>();
+        // Two replicas: two workers, each with the votes it holds.
+        using var one = ActivatorUtilities.CreateInstance<AnalysisWorker>(factory.Services);
+        using var two = ActivatorUtilities.CreateInstance<AnalysisWorker>(factory.Services);
         for (var round = 0; round < 5; round++)
         {
             var conversation = await ConversationAsync();
@@ -170,7 +172,7 @@ public sealed class AnalysisTests(CharterFactory factory) : IClassFixture<Charte
             }
 
             // As two replicas would: neither finds a stored result, both compute and store one.
-            await Task.WhenAll(worker.RunOnceAsync(CancellationToken.None), worker.RunOnceAsync(CancellationToken.None));
+            await Task.WhenAll(one.RunOnceAsync(CancellationToken.None), two.RunOnceAsync(CancellationToken.None));
 
             await using var check = factory.Scope(out var after);
             var stored = await after.AnalysisResults.Where(r => r.ConversationId == conversation).ToListAsync();

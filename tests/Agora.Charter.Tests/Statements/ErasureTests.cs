@@ -12,6 +12,11 @@ public sealed class ErasureTests(CharterFactory factory) : IClassFixture<Charter
     public async Task An_erased_participants_votes_still_count_but_carry_one_random_pseudonym()
     {
         var s = await factory.StatementsAsync(Conversation.MainId, 2);
+        int revision;
+        await using (var scope = factory.Scope(out var db))
+        {
+            revision = await db.Conversations.Where(c => c.Id == Conversation.MainId).Select(c => c.Revision).SingleAsync();
+        }
         var erased = Guid.NewGuid();
         var other = Guid.NewGuid();
         await using (var scope = factory.Scope(out var db))
@@ -38,5 +43,7 @@ public sealed class ErasureTests(CharterFactory factory) : IClassFixture<Charter
         Assert.NotEqual(erased, pseudonym);
         Assert.Equal([-1, 1], votes.Where(v => v.ParticipantId == pseudonym).Select(v => (int)v.Value).Order().ToArray());
         Assert.False(await after.Profiles.AnyAsync(p => p.ParticipantId == erased));
+        // The analysis, which holds votes in memory by participant, reads the conversation again.
+        Assert.Equal(revision + 1, await after.Conversations.Where(c => c.Id == Conversation.MainId).Select(c => c.Revision).SingleAsync());
     }
 }

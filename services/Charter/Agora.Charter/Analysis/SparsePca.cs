@@ -173,7 +173,7 @@ public static class SparsePca
     {
         var rows = x.Rows;
         var perBlock = (rows + blocks - 1) / blocks;
-        Parallel.For(0, blocks, b =>
+        void Block(int b)
         {
             var acc = partial[b];
             Array.Clear(acc);
@@ -200,7 +200,18 @@ public static class SparsePca
                     acc[index[k]] += dot * values[k];
                 }
             }
-        });
+        }
+
+        // One block (up to 2,048 rows) is done on this thread: Parallel.For would still hand a replica to the thread
+        // pool for each of the few hundred products and wait for a pool worker to pick it up.
+        if (blocks == 1)
+        {
+            Block(0);
+        }
+        else
+        {
+            Parallel.For(0, blocks, Block);
+        }
 
         Array.Copy(partial[0], result, result.Length);
         for (var b = 1; b < blocks; b++)

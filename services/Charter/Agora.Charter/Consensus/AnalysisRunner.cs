@@ -7,7 +7,6 @@ using Agora.Charter.Statements;
 using Agora.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Agora.Charter.Consensus;
 
@@ -70,53 +69,49 @@ public static class AnalysisRunner
         return quiet || overdue;
     }
 
-    public static async Task<AnalysisView> RecomputeAsync(CharterDbContext db, Guid conversationId, Signature signature,
+    public static async Task<AnalysisView> RecomputeAsync(CharterDbContext db, VoteFeed votes, Guid conversationId, Signature signature,
         CommonMinimumOptions thresholds, DateTimeOffset now, CancellationToken ct)
     {
-        var builder = new VoteMatrixBuilder();
-        var statements = await db.Statements.AsNoTracking().Where(s => s.ConversationId == conversationId)
-            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Select(s => new { s.Id, s.Status }).ToListAsync(ct);
-        var columns = new Dictionary<Guid, int>(statements.Count);
-        foreach (var s in statements)
-        {
-            columns[s.Id] = builder.AddStatement(s.Id.ToString(), s.Status switch
+        var statements = (await db.Statements.AsNoTracking().Where(s => s.ConversationId == conversationId)
+            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Select(s => new { s.Id, s.Status }).ToListAsync(ct))
+            .ConvertAll(s => (s.Id, s.Status switch
             {
                 StatementStatus.Accepted => ModerationStatus.Accepted,
                 StatementStatus.Pending => ModerationStatus.Unmoderated,
                 _ => ModerationStatus.ModeratedOut,
-            });
-        }
+            }));
         var partitions = await ConstituenciesAsync(db, ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         OpinionAnalysis analysis;
+        long lastVoteId;
         try
         {
-            // Reading the votes and analysing them is the heavy part, and it runs every few seconds while votes arrive,
+            // Reading the new votes and analysing them is the heavy part, and it runs every few seconds while votes arrive,
             // beside the requests that store them: on a thread of its own (LongRunning), not on one of the pool's few
             // workers that serve the requests (blocking reads are fine there). Its scheduling priority is left alone: a
             // lowered one made the requests wait longer, the runtime having to stop that thread too for every GC.
-            analysis = await Task.Factory.StartNew(() =>
+            (analysis, lastVoteId) = await Task.Factory.StartNew(() =>
             {
-                ReadVotes(connection, conversationId, signature.LastVoteId, builder, columns);
-                return OpinionAnalyzer.Analyze(builder.Build(), new AnalysisOptions
+                var (matrix, last) = votes.Matrix(connection, conversationId, signature.Revision, statements);
+                return (OpinionAnalyzer.Analyze(matrix, new AnalysisOptions
                 {
                     CommonMinimumThreshold = thresholds.Threshold,
                     MinConstituencyVoters = thresholds.MinConstituencyVoters,
                     Constituencies = partitions,
-                });
+                }), last);
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
-        var view = AnalysisView.Of(conversationId, now, signature.LastVoteId, analysis);
+        var view = AnalysisView.Of(conversationId, now, lastVoteId, analysis);
         var json = JsonSerializer.Serialize(view, Json);
         void Fill(AnalysisResult result)
         {
             result.ComputedAt = now;
-            result.LastVoteId = signature.LastVoteId;
+            result.LastVoteId = lastVoteId;
             result.Revision = signature.Revision;
             result.ProfileStamp = signature.ProfileStamp;
             result.Json = json;
@@ -141,33 +136,6 @@ public static class AnalysisRunner
             await db.SaveChangesAsync(ct);
         }
         return view;
-    }
-
-    /// <summary>
-    /// Every vote of the conversation up to <paramref name="lastVoteId"/>, in the order cast, as binary COPY: no object per
-    /// row, and each participant's key made once (rows and columns looked up by id), not two strings per vote.
-    /// </summary>
-    private static void ReadVotes(NpgsqlConnection connection, Guid conversationId, long lastVoteId, VoteMatrixBuilder builder, Dictionary<Guid, int> columns)
-    {
-        var rows = new Dictionary<Guid, int>();
-        var copy = string.Create(CultureInfo.InvariantCulture,
-            $"COPY (SELECT participant_id, statement_id, value FROM votes WHERE conversation_id = '{conversationId}' AND id <= {lastVoteId} ORDER BY id) TO STDOUT (FORMAT BINARY)");
-        using var votes = connection.BeginBinaryExport(copy);
-        while (votes.StartRow() != -1)
-        {
-            var participant = votes.Read<Guid>(NpgsqlDbType.Uuid);
-            var statement = votes.Read<Guid>(NpgsqlDbType.Uuid);
-            var value = votes.Read<short>(NpgsqlDbType.Smallint);
-            if (!rows.TryGetValue(participant, out var row))
-            {
-                rows.Add(participant, row = builder.AddParticipant(participant.ToString()));
-            }
-            if (!columns.TryGetValue(statement, out var column))
-            {
-                columns.Add(statement, column = builder.AddStatement(statement.ToString()));
-            }
-            builder.AddVote(row, column, value);
-        }
     }
 
     /// <summary>Partitions from the consented attributes of the read model: kind, governorate, gender, age band, occupation.</summary>

@@ -7,11 +7,15 @@ namespace Agora.Charter.Consensus;
 /// <summary>
 /// Recomputes analyses in the background, never on the vote request path: every <c>Charter:Analysis:Interval</c> it
 /// finds conversations whose votes, moderation or constituency read model changed since the stored result and, once
-/// votes have been quiet for <c>Quiet</c> (or the result is older than <c>MaxDelay</c>), recomputes them from the database.
+/// votes have been quiet for <c>Quiet</c> (or the result is older than <c>MaxDelay</c>), recomputes them: from the votes
+/// it holds in memory plus those stored since its last round (<see cref="VoteFeed"/>).
 /// </summary>
 public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<AnalysisScheduleOptions> schedule,
     IOptionsMonitor<CommonMinimumOptions> thresholds, ILogger<AnalysisWorker> logger) : BackgroundService
 {
+    private readonly VoteFeed _votes = new(time);
+    private readonly SemaphoreSlim _round = new(1, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -36,6 +40,19 @@ public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProv
 
     public async Task RunOnceAsync(CancellationToken ct)
     {
+        await _round.WaitAsync(ct);
+        try
+        {
+            await RoundAsync(ct);
+        }
+        finally
+        {
+            _round.Release();
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CharterDbContext>();
         var conversations = await db.Conversations.AsNoTracking().Select(c => c.Id).ToListAsync(ct);
@@ -49,10 +66,16 @@ public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProv
                 continue;
             }
             var started = time.GetTimestamp();
-            var view = await AnalysisRunner.RecomputeAsync(db, id, signature, thresholds.CurrentValue, now, ct);
+            var view = await AnalysisRunner.RecomputeAsync(db, _votes, id, signature, thresholds.CurrentValue, now, ct);
             db.ChangeTracker.Clear();
             LogRecomputed(logger, id, view.Participants, view.Statements, time.GetElapsedTime(started).TotalMilliseconds);
         }
+    }
+
+    public override void Dispose()
+    {
+        _round.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Analysis recompute failed")]

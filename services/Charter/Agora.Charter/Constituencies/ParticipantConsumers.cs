@@ -43,6 +43,9 @@ public sealed class ParticipantErasedConsumer(CharterDbContext db, TimeProvider 
         {
             var id = context.Message.ParticipantId;
             var pseudonym = Guid.NewGuid();
+            // The analysis holds votes in memory by participant: a new revision makes it read these conversations again.
+            await db.Conversations.Where(c => db.Votes.Any(v => v.ConversationId == c.Id && v.ParticipantId == id))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), ct);
             await db.Votes.Where(v => v.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.ParticipantId, pseudonym), ct);
             await db.BallotCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
             await db.AmendmentVoteCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
