@@ -59,7 +59,12 @@ public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProv
         foreach (var id in conversations)
         {
             var signature = await AnalysisRunner.SignatureAsync(db, id, ct);
-            var stored = await db.AnalysisResults.AsNoTracking().FirstOrDefaultAsync(r => r.ConversationId == id, ct);
+            // What Due compares, without the stored JSON (hundreds of kB for a large conversation, every Interval).
+            var stored = await db.AnalysisResults.Where(r => r.ConversationId == id).Select(r => new AnalysisResult
+            {
+                ConversationId = r.ConversationId, ComputedAt = r.ComputedAt, LastVoteId = r.LastVoteId, Revision = r.Revision,
+                ProfileStamp = r.ProfileStamp, Json = "",
+            }).FirstOrDefaultAsync(ct);
             var now = time.GetUtcNow();
             if (!AnalysisRunner.Due(signature, stored, schedule.CurrentValue, now))
             {
