@@ -18,6 +18,8 @@
 -- run (so -d should be the wanted window + the lead). wrk's own summary stays uncorrected and counts
 -- from its own start; this script prints the corrected figures, over the window, after it:
 --   open-loop: offered <rate>/s, <d> due, answered <n> in <s> s = <rate>/s, <k> not 2xx, p50 <ms> p90 <ms> p95 <ms> p99 <ms> p99.9 <ms> max <ms>
+--   open-loop: p99 by second (ms): <p99 of the requests due in second 0> <second 1> ...
+-- (the second line shows whether the tail is spread over the run or comes from a few seconds)
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } agora_timespec;
@@ -39,7 +41,7 @@ function setup(thread)
 end
 
 local next_due, seq, claimed, claims, in_flight, in_flight_count = nil, 0, {}, 0, {}, 0
-latencies, failed, unmatched = {}, 0, 0
+latencies, due_seconds, failed, unmatched = {}, {}, 0, 0
 
 function init(args)
   rate, count = tonumber(args[1]), tonumber(args[2])
@@ -92,6 +94,7 @@ function response(status, headers)
   end
   in_flight[id], in_flight_count = nil, in_flight_count - 1
   latencies[#latencies + 1] = now_ms() - due
+  due_seconds[#due_seconds + 1] = math.floor((due - start_at) / 1000) -- the second of the window it was due in
   if status < 200 or status > 299 then
     failed = failed + 1
   end
@@ -99,8 +102,14 @@ end
 
 function done(summary)
   -- wrk's duration runs from just after the last thread was created to when they all stopped
-  local all, bad, due, lost, stop = {}, 0, 0, 0, last_setup + summary.duration / 1000
+  local all, bad, due, lost, stop, by_second = {}, 0, 0, 0, last_setup + summary.duration / 1000, {}
   for _, t in ipairs(threads) do
+    local when = t:get("due_seconds")
+    for i, l in ipairs(t:get("latencies")) do
+      local s = when[i]
+      by_second[s] = by_second[s] or {}
+      table.insert(by_second[s], l)
+    end
     -- requests whose time came before the end, sent or not: a server that falls behind shows as due > answered
     due = due + math.max(0, math.floor((stop - t:get("first_due")) / t:get("interval")) + 1)
     for _, l in ipairs(t:get("latencies")) do
@@ -124,4 +133,15 @@ function done(summary)
   io.write(string.format(
     "open-loop: offered %s/s, %d due, answered %d in %.1f s = %.0f/s, %d not 2xx, p50 %.2f ms p90 %.2f ms p95 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms\n",
     threads[1]:get("rate"), due, #all, seconds, #all / seconds, bad, at(0.5), at(0.9), at(0.95), at(0.99), at(0.999), at(1)))
+  local line = {}
+  for s = 0, math.ceil(seconds) - 1 do
+    local l = by_second[s]
+    if l then
+      table.sort(l)
+      line[#line + 1] = string.format("%.0f", l[math.max(1, math.ceil(0.99 * #l))])
+    else
+      line[#line + 1] = "-"
+    end
+  end
+  io.write("open-loop: p99 by second (ms): " .. table.concat(line, " ") .. "\n")
 end

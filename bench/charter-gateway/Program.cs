@@ -222,8 +222,9 @@ try
             throw new InvalidOperationException($"no open-loop summary in wrk's output:\n{output}");
         }
         string G(int i) => m.Groups[i].Value;
+        var bySecond = Regex.Match(output, @"^open-loop: p99 by second \(ms\): (.*)$", RegexOptions.Multiline);
         return new Result(Long(G(2)), double.Parse(G(3), CultureInfo.InvariantCulture), Long(G(4)), SocketErrors: null, Long(G(1)),
-            $"{G(5)} / {G(6)} / **{G(7)}** / {G(8)} (from when due)");
+            $"{G(5)} / {G(6)} / **{G(7)}** / {G(8)} (from when due)", bySecond.Success ? bySecond.Groups[1].Value.Trim() : null);
     }
     // Each measurement starts after a pause, so that it does not measure the aftermath of the run before it (the
     // background analysis of the votes it stored, PostgreSQL's autovacuum of the votes table) but its own steady state.
@@ -259,6 +260,7 @@ try
         Row("requests answered", r => string.Create(CultureInfo.InvariantCulture, $"{r.Wrk.Requests:N0}{(r.Wrk.Due is { } d ? $" of {d:N0} due" : "")} ({r.Wrk.Non2xx:N0} not 2xx{(r.Wrk.SocketErrors is { } e ? $"; socket errors: {e}" : "")})")),
         Row("votes/s (2xx)", r => string.Create(CultureInfo.InvariantCulture, $"**{r.Ok / r.Wrk.Seconds:F0}**")),
         Row("latency p50 / p90 / p99 / max", r => r.Wrk.Latency),
+        Row("p99 of each second (ms)", r => r.Wrk.BySecond ?? "—"),
         Row("votes stored during the run", r => string.Create(CultureInfo.InvariantCulture, $"{r.Stored:N0} (2xx answered: {r.Ok:N0})")),
         Row("charter CPU per vote", r => string.Create(CultureInfo.InvariantCulture, $"{r.CharterCpu * 1000 / Math.Max(1, r.Ok):F3} ms ({r.CharterCpu:F1} s)")),
         Row("gateway CPU per vote", r => string.Create(CultureInfo.InvariantCulture, $"{r.GatewayCpu * 1000 / Math.Max(1, r.Ok):F3} ms ({r.GatewayCpu:F1} s)")),
@@ -284,7 +286,7 @@ finally
 }
 
 /// <summary>What wrk (or open-loop.lua) reported for one run: answered requests over a window of seconds.</summary>
-internal sealed record Result(long Requests, double Seconds, long Non2xx, string? SocketErrors, long? Due, string Latency);
+internal sealed record Result(long Requests, double Seconds, long Non2xx, string? SocketErrors, long? Due, string Latency, string? BySecond = null);
 
 internal sealed record Run(Result Wrk, long Stored, double CharterCpu, double GatewayCpu, string Load)
 {
