@@ -104,16 +104,13 @@ function done(summary)
   -- wrk's duration runs from just after the last thread was created to when they all stopped
   local all, bad, due, lost, stop, by_second = {}, 0, 0, 0, last_setup + summary.duration / 1000, {}
   for _, t in ipairs(threads) do
-    local when = t:get("due_seconds")
-    for i, l in ipairs(t:get("latencies")) do
-      local s = when[i]
-      by_second[s] = by_second[s] or {}
-      table.insert(by_second[s], l)
-    end
     -- requests whose time came before the end, sent or not: a server that falls behind shows as due > answered
     due = due + math.max(0, math.floor((stop - t:get("first_due")) / t:get("interval")) + 1)
-    for _, l in ipairs(t:get("latencies")) do
+    local when = t:get("due_seconds")
+    for i, l in ipairs(t:get("latencies")) do
       all[#all + 1] = l
+      by_second[when[i]] = by_second[when[i]] or {}
+      table.insert(by_second[when[i]], l)
     end
     bad = bad + t:get("failed")
     lost = lost + t:get("unmatched")

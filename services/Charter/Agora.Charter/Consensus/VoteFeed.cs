@@ -86,9 +86,12 @@ public sealed class VoteFeed(TimeProvider time)
             ReadWhole(connection, conversationId, votes);
             _conversations[conversationId] = votes;
         }
-        foreach (var (id, status) in statements)
+        else
         {
-            votes.Columns[id] = votes.Builder.AddStatement(id.ToString(), status); // a known statement: its moderation now
+            foreach (var (id, status) in statements)
+            {
+                votes.Columns[id] = votes.Builder.AddStatement(id.ToString(), status); // a known statement: its moderation now
+            }
         }
         return (votes.Builder.Build(), votes.LastVoteId);
     }
