@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Agora.ServiceDefaults;
 
@@ -50,13 +51,30 @@ public static class ProblemDetailsSetup
 
     /// <summary>
     /// Turns unreadable requests (malformed JSON, wrong types, invalid UTF-8, oversized bodies)
-    /// into 4xx problem details naming the offending field, and everything else into a bare 500.
+    /// into 4xx problem details naming the offending field, text PostgreSQL cannot store (the NUL
+    /// character, valid in JSON and in a URL) into a 400, and everything else into a bare 500.
     /// </summary>
     private sealed class BadRequestExceptionHandler(IProblemDetailsService problems, ILogger<BadRequestExceptionHandler> logger)
         : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
+            if (Unstorable(exception))
+            {
+                // The statement failed as a whole (its transaction rolled back): nothing was written.
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return await problems.TryWriteAsync(new()
+                {
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status400BadRequest,
+                        Title = "The request contains a character that cannot be stored.",
+                        Type = TypeBase + "unstorable-character",
+                        Detail = "Text may not contain the NUL character (U+0000).",
+                    },
+                });
+            }
             if (exception is not BadHttpRequestException bad)
             {
                 logger.LogError("Unhandled {ExceptionType} on {Method} {Route}", exception.GetType().Name,
@@ -87,6 +105,19 @@ public static class ProblemDetailsSetup
             }
             context.Response.StatusCode = status;
             return await problems.TryWriteAsync(new() { HttpContext = context, ProblemDetails = problem });
+        }
+
+        /// <summary>PostgreSQL refused a text value: a NUL character (22021), or one its encoding lacks (22P05).</summary>
+        private static bool Unstorable(Exception e)
+        {
+            for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static JsonException? FindJsonException(Exception e)
