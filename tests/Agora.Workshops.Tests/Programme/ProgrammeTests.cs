@@ -147,6 +147,29 @@ public sealed class ProgrammeTests(WorkshopsFactory factory) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task A_null_reserved_seat_gets_400_naming_it_and_nothing_is_written()
+    {
+        var workshop = await arrange.WorkshopAsync("open");
+        var response = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/sessions", new
+        {
+            start = Arrange.Local(30, 9),
+            end = Arrange.Local(30, 12),
+            mode = "in_person",
+            venue = "Tunis",
+            room = $"room-{Guid.NewGuid():N}",
+            capacity = 10,
+            reservedSeats = new object?[] { new { constituency = "ageBand:18-24", seats = 2 }, null },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("reservedSeats[1]", out _), $"expected an error on reservedSeats[1]: {errors}");
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.Sessions.AnyAsync(s => s.WorkshopId == workshop));
+        Assert.Empty(await arrange.EventsAsync("WorkshopSessionScheduled", workshop));
+    }
+
+    [Fact]
     public async Task Overlapping_sessions_in_the_same_room_get_409_but_other_rooms_and_times_are_fine()
     {
         var workshop = await arrange.WorkshopAsync("open");

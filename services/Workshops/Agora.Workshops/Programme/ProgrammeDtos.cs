@@ -23,7 +23,7 @@ public sealed record SessionInput(
     string? Room,
     string? Link,
     int? Capacity,
-    IReadOnlyList<ReservationInput>? ReservedSeats);
+    IReadOnlyList<ReservationInput?>? ReservedSeats);
 
 public sealed record ReservationView(string Constituency, int Seats);
 

@@ -75,6 +75,11 @@ public static class SessionRules
         var id = Guid.CreateVersion7(now);
         foreach (var (r, i) in (input.ReservedSeats ?? []).Select((r, i) => (r, i)))
         {
+            if (r is null)
+            {
+                errors.Add($"reservedSeats[{i}]", "must be an object with a constituency and seats.");
+                continue;
+            }
             var key = Constituencies.Normalize(r.Constituency);
             if (key is null)
             {
