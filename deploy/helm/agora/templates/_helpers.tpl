@@ -158,6 +158,9 @@ Agora__RestPort: {{ $c.restPort | int | quote }}
 Agora__GrpcPort: {{ $c.grpcPort | int | quote }}
 Agora__Auth__Authority: {{ default (printf "http://%s:%d/" (include "agora.componentName" (list $root "registry")) ($root.Values.services.registry.restPort | int)) $root.Values.identity.authority | quote }}
 Agora__Auth__Audience: {{ $root.Values.identity.audience | quote }}
+{{- range $i, $network := $root.Values.trustedProxies }}
+{{ printf "Agora__TrustedProxies__%d" $i }}: {{ $network | quote }}
+{{- end }}
 OTEL_SERVICE_NAME: {{ printf "agora-%s" $c.name | quote }}
 {{- with $root.Values.telemetry }}
 {{- if .otlpEndpoint }}
