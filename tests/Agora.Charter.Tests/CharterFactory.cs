@@ -1,3 +1,4 @@
+using Agora.Charter.Charters;
 using Agora.Charter.Data;
 using Agora.Charter.Statements;
 using Agora.Messaging;
@@ -36,6 +37,29 @@ public class CharterFactory() : ServiceFactory<CharterMarker, CharterDbContext>(
         db.Statements.AddRange(list);
         await db.SaveChangesAsync();
         return [.. list.Select(s => s.Id)];
+    }
+
+    /// <summary>Arranges a charter directly in the database: version 1 (current) in <paramref name="status"/>, with <paramref name="articles"/> articles.</summary>
+    public async Task<(Guid Charter, Article[] Articles)> CharterAsync(VersionStatus status, int articles = 1)
+    {
+        await using var scope = Scope(out var db);
+        var now = DateTimeOffset.UtcNow;
+        var charter = new CharterDocument { Id = Guid.CreateVersion7(), Title = "Charte", ConversationId = Conversation.MainId, CurrentVersion = 1, CreatedAt = now };
+        var version = new CharterVersion { Id = Guid.CreateVersion7(), CharterId = charter.Id, Number = 1, Status = status, CreatedAt = now };
+        var list = Enumerable.Range(1, articles).Select(i => new Article
+        {
+            Id = Guid.CreateVersion7(),
+            VersionId = version.Id,
+            LineageId = Guid.CreateVersion7(),
+            Number = i,
+            Theme = $"theme {i}",
+            Text = $"Article {i}.",
+        }).ToArray();
+        db.Charters.Add(charter);
+        db.CharterVersions.Add(version);
+        db.Articles.AddRange(list);
+        await db.SaveChangesAsync();
+        return (charter.Id, list);
     }
 
     public async Task<int> OutboxCountAsync(string messageType, string contains)
