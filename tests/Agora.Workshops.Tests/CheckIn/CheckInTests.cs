@@ -77,6 +77,23 @@ public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<Works
     }
 
     [Fact]
+    public async Task A_code_with_control_characters_gets_400_naming_the_code_and_checks_nobody_in()
+    {
+        var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 5);
+        var code = (await arrange.RegisterAsync(session, Guid.NewGuid())).GetProperty("checkInCode").GetString()!;
+        var url = $"/api/workshops/sessions/{session}/check-ins";
+
+        foreach (var scanned in new[] { code[..10] + "\u0000" + code[10..], code + "\u0000", $"agora:checkin:{session}:{code}\u001b" })
+        {
+            var response = await arrange.Facilitator.PostAsJsonAsync(url, new { code = scanned });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("code", out _));
+        }
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.Registrations.AnyAsync(r => r.SessionId == session && r.CheckedInAt != null));
+    }
+
+    [Fact]
     public async Task Simultaneous_scans_of_one_code_record_it_once()
     {
         var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 5);

@@ -75,6 +75,37 @@ public sealed class ContributionTests(WorkshopsFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Control_characters_in_a_contribution_get_400_naming_the_field_and_nothing_is_written()
+    {
+        var (workshop, _, member) = await MemberAsync();
+        var client = Arrange.Participant(factory, member);
+        var url = $"/api/workshops/workshops/{workshop}/contributions";
+
+        var nul = await client.PostAsJsonAsync(url, new { type = "value", language = "fr", text = "La dignité\u0000 pour tous" });
+        var bell = await client.PostAsJsonAsync(url, new { type = "value", language = "fr", text = "La dignité\u0007" });
+        var theme = await client.PostAsJsonAsync(url, new { type = "value", language = "fr", theme = "eau\u0000", text = "La dignité" });
+
+        foreach (var (response, field) in new[] { (nul, "text"), (bell, "text"), (theme, "theme") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"expected an error on {field}: {problem}");
+        }
+        await using (factory.Scope(out var db))
+        {
+            Assert.False(await db.Contributions.AnyAsync(c => c.WorkshopId == workshop));
+        }
+
+        // The rapporteur's edit is held to the same rule; line breaks and tabs stay allowed.
+        var id = await SubmitAsync(client, workshop, "Le droit au travail\n\tpour tous", "demand", "fr");
+        var edit = await arrange.Rapporteur.PutAsJsonAsync($"/api/workshops/contributions/{id}", new { text = "Le droit\u0000 au travail" });
+        Assert.Equal(HttpStatusCode.BadRequest, edit.StatusCode);
+        Assert.True((await edit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("text", out _));
+        await using var scope = factory.Scope(out var check);
+        Assert.Equal("Le droit au travail\n\tpour tous", (await check.Contributions.SingleAsync(c => c.Id == id)).Text);
+    }
+
+    [Fact]
     public async Task Contributions_over_the_length_limit_get_400_and_at_the_limit_pass()
     {
         var (workshop, _, member) = await MemberAsync();

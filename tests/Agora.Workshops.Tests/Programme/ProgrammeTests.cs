@@ -67,6 +67,16 @@ public sealed class ProgrammeTests(WorkshopsFactory factory) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task A_NUL_character_in_the_programmes_theme_filter_gets_400_not_500()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/workshops/workshops?theme=%00");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("/unstorable-character", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_moves_one_step_at_a_time_and_skips_get_409()
     {
         var id = await arrange.WorkshopAsync("draft");

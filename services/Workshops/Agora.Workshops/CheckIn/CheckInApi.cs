@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Agora.ServiceDefaults;
+using Agora.Workshops.Common;
 using Agora.Workshops.Data;
 using Agora.Workshops.Programme;
 using Agora.Workshops.Registrations;
@@ -39,6 +40,10 @@ public static class CheckInApi
         if (code.Length is 0 or > 40)
         {
             return new FieldErrors().Add("code", "is required.").ToProblem();
+        }
+        if (FreeText.HasControlCharacters(code))
+        {
+            return new FieldErrors().Add("code", "is not a check-in code: it contains control characters.").ToProblem();
         }
         var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
         if (session is null)

@@ -238,6 +238,10 @@ public static class ContributionsApi
         {
             errors.Add("theme", "must be at most 100 characters.");
         }
+        else if (theme is not null && FreeText.HasControlCharacters(theme))
+        {
+            errors.Add("theme", "must not contain control characters.");
+        }
         var trimmed = text?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.All(ch => char.IsWhiteSpace(ch) || char.GetUnicodeCategory(ch) == System.Globalization.UnicodeCategory.Format))
         {
@@ -246,6 +250,10 @@ public static class ContributionsApi
         else if (trimmed.Length > Contribution.MaxLength)
         {
             errors.Add("text", $"must be at most {Contribution.MaxLength} characters.");
+        }
+        else if (FreeText.HasControlCharacters(trimmed, allowLineBreaks: true))
+        {
+            errors.Add("text", "must not contain control characters (line breaks and tabs are fine).");
         }
         return errors;
     }
