@@ -16,7 +16,7 @@ public sealed class Widget
     public required string Name { get; init; }
 }
 
-/// <summary>One row per applied effect of <see cref="WidgetCreatedConsumer"/>.</summary>
+/// <summary>One row per applied effect of a <see cref="WidgetCreated"/> consumer.</summary>
 public sealed class WidgetEffect
 {
     public Guid Id { get; init; }
@@ -74,6 +74,7 @@ public sealed class MessagingHarness : IAsyncDisposable
     public string Database { get; }
     public Uri Broker { get; }
     public Deliveries Deliveries { get; } = new();
+    public Attempts Attempts { get; } = new();
 
     public static async Task<MessagingHarness> CreateAsync()
     {
@@ -89,7 +90,18 @@ public sealed class MessagingHarness : IAsyncDisposable
         new(new DbContextOptionsBuilder<TestDbContext>().UseNpgsql(Database).UseSnakeCaseNamingConvention().Options);
 
     /// <summary>Starts a host with the outbox relay and, when asked, the consumer; <paramref name="broker"/> overrides the address (e.g. a proxy).</summary>
-    public async Task<IHost> StartHostAsync(string service, bool consume, Uri? broker = null)
+    public Task<IHost> StartHostAsync(string service, bool consume, Uri? broker = null) =>
+        StartHostAsync(service, bus =>
+        {
+            if (consume)
+            {
+                bus.AddConsumer<WidgetCreatedConsumer>();
+            }
+        }, broker: broker);
+
+    /// <summary>Starts a host with the outbox relay, the consumers <paramref name="consumers"/> registers and the services <paramref name="services"/> adds.</summary>
+    public async Task<IHost> StartHostAsync(string service, Action<IBusRegistrationConfigurator> consumers,
+        Action<IServiceCollection>? services = null, Uri? broker = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -101,14 +113,10 @@ public sealed class MessagingHarness : IAsyncDisposable
             ["Messaging:Outbox:PublishTimeout"] = "00:00:03",
         });
         builder.AddServiceDatabase<TestDbContext>("testdb");
-        builder.AddAgoraMessaging<TestDbContext>(service, bus =>
-        {
-            if (consume)
-            {
-                bus.AddConsumer<WidgetCreatedConsumer>();
-            }
-        });
+        builder.AddAgoraMessaging<TestDbContext>(service, consumers);
         builder.Services.AddSingleton(Deliveries);
+        builder.Services.AddSingleton(Attempts);
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         hosts.Add(host);
