@@ -106,13 +106,21 @@ public sealed class ContributionTests(WorkshopsFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task Contributions_over_the_length_limit_get_400_and_at_the_limit_pass()
+    public async Task Contributions_over_the_length_limit_get_400_and_nothing_is_written_and_at_the_limit_pass()
     {
         var (workshop, _, member) = await MemberAsync();
         var client = Arrange.Participant(factory, member);
         var tooLong = await client.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/contributions", new { type = "value", language = "fr", text = new string('é', 2001) });
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
-        await SubmitAsync(client, workshop, new string('é', 2000), "value", "fr");
+        Assert.True((await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("text", out _));
+        await using (factory.Scope(out var db))
+        {
+            Assert.False(await db.Contributions.AnyAsync(c => c.WorkshopId == workshop));
+        }
+
+        var id = await SubmitAsync(client, workshop, new string('é', 2000), "value", "fr");
+        await using var scope = factory.Scope(out var check);
+        Assert.Equal(id, (await check.Contributions.SingleAsync(c => c.WorkshopId == workshop)).Id);
     }
 
     [Fact]
