@@ -71,4 +71,29 @@ public sealed class InputTests(FakeClockCharterFactory factory) : IClassFixture<
         // Queries compare instants: the ballot opened at opens (09:xxZ), whatever offset it was sent with.
         Assert.True(await db.Ballots.AnyAsync(b => b.Id == ballotId && b.OpensAt == opens));
     }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    public async Task A_majority_that_is_not_a_share_is_a_400_naming_the_field(string majority)
+    {
+        var window = new { closesAt = Text(InTunis(TimeSpan.FromDays(1))), quorum = 1, majority };
+        var (final, _) = await factory.CharterAsync(VersionStatus.Final);
+        var problem = await (await steering.PostAsJsonAsync($"/api/charter/charters/{final}/versions/1/ballots", window))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("majority", out _));
+
+        var (draft, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var amendment = await (await factory.ClientFor(Guid.NewGuid(), Roles.Participant).PostAsJsonAsync($"/api/charter/charters/{draft}/versions/1/amendments",
+            new { articleId = articles[0].Id, text = "Autre texte." })).ReadAsync(HttpStatusCode.Created);
+        var amendmentId = amendment.GetProperty("id").GetGuid();
+        problem = await (await steering.PostAsJsonAsync($"/api/charter/amendments/{amendmentId}/votes", window))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("majority", out _));
+
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.Ballots.AnyAsync(b => b.CharterId == final));
+        Assert.False(await db.AmendmentVotes.AnyAsync(v => v.AmendmentId == amendmentId));
+    }
 }

@@ -111,7 +111,7 @@ public readonly record struct VoteTerms(DateTimeOffset OpensAt, DateTimeOffset C
             errors.Add("quorum", quorumRule);
             q = 1;
         }
-        if (majority is not { } m || m is <= 0 or > 1)
+        if (majority is not { } m || m is not (> 0 and <= 1)) // NaN (readable as a number here) is in no range: refused too
         {
             errors.Add("majority", majorityRule);
             m = 0;
