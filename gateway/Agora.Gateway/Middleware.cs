@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Model;
 
 namespace Agora.Gateway;
 
@@ -54,20 +56,36 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 
 /// <summary>
 /// Answers 413 with problem details before proxying when the declared body is over the limit;
-/// Kestrel's own limit stops undeclared (chunked) bodies that grow past it.
+/// Kestrel's own limit stops undeclared (chunked) bodies that grow past it. The limit is
+/// <c>Gateway:MaxRequestBodyBytes</c>, or the route's <c>MaxRequestBodyBytes</c> metadata where a route
+/// needs more (the Pol.is import: real exports run to several MiB).
 /// </summary>
 public sealed class RequestSizeMiddleware(RequestDelegate next, GatewayOptions options)
 {
+    public const string RouteLimitMetadata = "MaxRequestBodyBytes";
+
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+        var limit = LimitOf(context);
+        if (context.Request.ContentLength > limit)
         {
             await Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large.",
-                $"The limit is {options.MaxRequestBodyBytes} bytes.").ExecuteAsync(context);
+                $"The limit is {limit} bytes.").ExecuteAsync(context);
             return;
+        }
+        if (limit != options.MaxRequestBodyBytes && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
         }
         await next(context);
     }
+
+    private long LimitOf(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.Metadata is { } metadata
+        && metadata.TryGetValue(RouteLimitMetadata, out var value)
+        && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+            ? bytes
+            : options.MaxRequestBodyBytes;
 }
 
 /// <summary>
