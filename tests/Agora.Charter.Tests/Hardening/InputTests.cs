@@ -96,4 +96,32 @@ public sealed class InputTests(FakeClockCharterFactory factory) : IClassFixture<
         Assert.False(await db.Ballots.AnyAsync(b => b.CharterId == final));
         Assert.False(await db.AmendmentVotes.AnyAsync(v => v.AmendmentId == amendmentId));
     }
+
+    [Fact]
+    public async Task An_amendment_rationale_over_5000_characters_is_a_400_naming_the_field()
+    {
+        var (draft, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var author = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
+        var url = $"/api/charter/charters/{draft}/versions/1/amendments";
+        var tooLong = new string('ب', 5001);
+        var problem = await (await author.PostAsJsonAsync(url, new { articleId = articles[0].Id, text = "Autre texte.", rationale = tooLong }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("rationale", out _));
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.False(await db.Amendments.AnyAsync(a => a.CharterId == draft));
+        }
+
+        var amendment = await (await author.PostAsJsonAsync(url, new { articleId = articles[0].Id, text = "Autre texte.", rationale = new string('ب', 5000) }))
+            .ReadAsync(HttpStatusCode.Created);
+        var amendmentId = amendment.GetProperty("id").GetGuid();
+        problem = await (await author.PutAsJsonAsync($"/api/charter/amendments/{amendmentId}", new { text = "Encore un autre texte.", rationale = tooLong }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("rationale", out _));
+        await using (var scope = factory.Scope(out var db))
+        {
+            var stored = await db.Amendments.SingleAsync(a => a.Id == amendmentId);
+            Assert.Equal(("Autre texte.", 5000), (stored.ProposedText, stored.Rationale!.Length));
+        }
+    }
 }

@@ -216,6 +216,7 @@ public static class ChartersApi
         {
             errors.Add("articleId", "The article is required.");
         }
+        var rationale = CheckRationale(request.Rationale, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -249,13 +250,24 @@ public static class ChartersApi
             ArticleId = article.Id,
             AuthorId = user.ParticipantId() ?? Guid.Empty,
             ProposedText = text,
-            Rationale = request.Rationale?.Trim(),
+            Rationale = rationale,
             Status = AmendmentStatus.Pending,
             CreatedAt = now,
         };
         db.Amendments.Add(amendment);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/charter/amendments/{amendment.Id}", AmendmentOf(amendment, article.Text));
+    }
+
+    /// <summary>The rationale, optional, trimmed; capped like the proposed text.</summary>
+    private static string? CheckRationale(string? rationale, FieldErrors errors)
+    {
+        var trimmed = rationale?.Trim();
+        if (trimmed is { Length: > 5000 })
+        {
+            errors.Add("rationale", "The rationale is at most 5000 characters.");
+        }
+        return trimmed;
     }
 
     internal static AmendmentView AmendmentOf(Amendment a, string original) => new(a.Id, a.CharterId, a.VersionNumber, a.ArticleId, a.ProposedText,
@@ -275,10 +287,16 @@ public static class ChartersApi
     internal static async Task<Results<Ok<AmendmentView>, ValidationProblem, ProblemHttpResult>> Revise(Guid id, ReviseAmendment request,
         ClaimsPrincipal user, CharterDbContext db, CancellationToken ct)
     {
+        var errors = new FieldErrors();
         var text = request.Text?.Trim() ?? "";
         if (text.Length is 0 or > 5000)
         {
-            return new FieldErrors().Add("text", "The proposed text is required (at most 5000 characters).").ToProblem();
+            errors.Add("text", "The proposed text is required (at most 5000 characters).");
+        }
+        var rationale = CheckRationale(request.Rationale, errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
         }
         var a = await db.Amendments.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (a is null)
@@ -298,7 +316,7 @@ public static class ChartersApi
             return Problems.Conflict("amendment-under-vote", "The amendment is being voted on; its text can no longer change.");
         }
         a.ProposedText = text;
-        a.Rationale = request.Rationale?.Trim() ?? a.Rationale;
+        a.Rationale = rationale ?? a.Rationale;
         await db.SaveChangesAsync(ct);
         var original = await db.Articles.Where(x => x.Id == a.ArticleId).Select(x => x.Text).FirstAsync(ct);
         return TypedResults.Ok(AmendmentOf(a, original));
