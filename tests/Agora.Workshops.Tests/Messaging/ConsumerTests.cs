@@ -55,6 +55,14 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
             await db.SaveChangesAsync();
         }
         var registration = await arrange.RegisterAsync(session, erased);
+        // A session the person attended: moved into the past once they registered.
+        var past = await arrange.SessionAsync(workshop, capacity: 5, days: 31);
+        var attended = await arrange.RegisterAsync(past, erased);
+        await using (factory.Scope(out var db))
+        {
+            var yesterday = DateTimeOffset.UtcNow.AddDays(-1);
+            await db.Sessions.Where(s => s.Id == past).ExecuteUpdateAsync(s => s.SetProperty(x => x.StartsAt, yesterday).SetProperty(x => x.EndsAt, yesterday.AddHours(3)));
+        }
         var client = Arrange.Participant(factory, erased);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/posts", new { body = "رأيي الشخصي" })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/contributions", new { type = "value", language = "ar", text = "الكرامة" })).StatusCode);
@@ -69,9 +77,15 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         {
             Assert.False(await db.Profiles.AnyAsync(p => p.ParticipantId == erased));
             Assert.False(await db.Registrations.AnyAsync(r => r.ParticipantId == erased));
-            var kept = await db.Registrations.SingleAsync(r => r.Id == registration.GetProperty("id").GetGuid());
-            Assert.Equal("confirmed", kept.Status); // the seat still counts; it is no one's now
-            Assert.NotEqual(registration.GetProperty("checkInCode").GetString(), kept.CheckInCode);
+            // The seat in the session yet to come is given up, as a cancellation gives it up.
+            var upcoming = await db.Registrations.SingleAsync(r => r.Id == registration.GetProperty("id").GetGuid());
+            Assert.Equal("cancelled", upcoming.Status);
+            Assert.NotNull(upcoming.CancelledAt);
+            Assert.Equal(0, await db.Registrations.CountAsync(r => r.SessionId == session && r.Status == "confirmed"));
+            // The past session's registration still counts in its statistics; it is no one's now.
+            var kept = await db.Registrations.SingleAsync(r => r.Id == attended.GetProperty("id").GetGuid());
+            Assert.Equal("confirmed", kept.Status);
+            Assert.NotEqual(attended.GetProperty("checkInCode").GetString(), kept.CheckInCode);
             var post = await db.Posts.SingleAsync(p => p.WorkshopId == workshop);
             Assert.Null(post.AuthorId);
             Assert.Equal("", post.Body);
@@ -87,6 +101,43 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         await using var check = factory.Scope(out var after);
         Assert.Equal(erased, (await after.Registrations.SingleAsync(r => r.Id == again.GetProperty("id").GetGuid())).ParticipantId);
         Assert.Equal(1, await after.Set<ConsumedMessage>().CountAsync(m => m.MessageId == messageId));
+    }
+
+    [Fact]
+    public async Task Erasure_gives_a_coming_seat_to_the_next_on_the_waitlist_and_leaves_no_ghost_on_one()
+    {
+        var workshop = await arrange.WorkshopAsync("open");
+        var full = await arrange.SessionAsync(workshop, capacity: 1);
+        var other = await arrange.SessionAsync(workshop, capacity: 1);
+        var erased = Guid.NewGuid();
+        var next = Guid.NewGuid();
+        var holder = Guid.NewGuid();
+        Assert.Equal("confirmed", (await arrange.RegisterAsync(full, erased)).GetProperty("status").GetString());
+        var waiting = (await arrange.RegisterAsync(full, next)).GetProperty("id").GetGuid();
+        var held = (await arrange.RegisterAsync(other, holder)).GetProperty("id").GetGuid();
+        Assert.Equal("waitlisted", (await arrange.RegisterAsync(other, erased)).GetProperty("status").GetString());
+        var bus = factory.Services.GetRequiredService<IBus>();
+        var observer = new ConsumedCounter();
+        using var handle = bus.ConnectConsumeObserver(observer);
+        var messageId = NewId.NextGuid();
+
+        await bus.Publish(new ParticipantErased(erased, DateTimeOffset.UtcNow), c => c.MessageId = messageId);
+        await Eventually.UntilAsync(() => observer.Count(messageId) == 1, because: "the erasure is consumed");
+
+        await using (factory.Scope(out var db))
+        {
+            Assert.Equal("confirmed", (await db.Registrations.SingleAsync(r => r.Id == waiting)).Status);
+            Assert.False(await db.Registrations.AnyAsync(r => (r.SessionId == full || r.SessionId == other) && r.Status == "waitlisted"));
+        }
+        var promoted = Assert.Single(await arrange.EventsAsync("WaitlistPromoted", full));
+        Assert.Equal(waiting, promoted.GetProperty("registrationId").GetGuid());
+        Assert.Equal(next, promoted.GetProperty("participantId").GetGuid());
+
+        // The seat the erased person waited for goes to nobody: no promotion of a ghost.
+        Assert.Equal(HttpStatusCode.NoContent, (await Arrange.Participant(factory, holder).DeleteAsync($"/api/workshops/registrations/{held}")).StatusCode);
+        Assert.Empty(await arrange.EventsAsync("WaitlistPromoted", other));
+        await using var check = factory.Scope(out var after);
+        Assert.False(await after.Registrations.AnyAsync(r => r.SessionId == other && r.Status != "cancelled"));
     }
 
     private sealed class ConsumedCounter : IConsumeObserver

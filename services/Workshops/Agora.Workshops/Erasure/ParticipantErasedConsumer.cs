@@ -2,6 +2,7 @@ using Agora.Contracts.Registry;
 using Agora.Messaging;
 using Agora.Workshops.Data;
 using Agora.Workshops.Eligibility;
+using Agora.Workshops.Registrations;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,21 +10,40 @@ namespace Agora.Workshops.Erasure;
 
 /// <summary>
 /// Removes or anonymizes what this service holds on an erased participant: the profile read model
-/// is deleted; registrations keep their place in the counts under a random id; posts lose their
+/// is deleted; registrations for sessions yet to start are cancelled as the person would cancel
+/// them (a freed seat goes to the waitlist, under the session's lock), and every registration,
+/// past ones keeping their place in the statistics, is kept under a random id; posts lose their
 /// body and author; unvalidated contributions are deleted, validated ones lose their author; the
-/// person leaves facilitator and rapporteur lists. Once per message, through the inbox.
+/// person leaves facilitator and rapporteur lists. Once per message, through the inbox, in one
+/// transaction.
 /// </summary>
 public sealed class ParticipantErasedConsumer(WorkshopsDbContext db, EligibilityCache eligibility, TimeProvider time) : IConsumer<ParticipantErased>
 {
     public Task Consume(ConsumeContext<ParticipantErased> context)
     {
         eligibility.Forget(context.Message.ParticipantId);
-        return db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, ct), time);
+        return db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, time.GetUtcNow(), ct), time);
     }
 
-    internal static async Task EraseAsync(WorkshopsDbContext db, Guid id, CancellationToken ct)
+    internal static async Task EraseAsync(WorkshopsDbContext db, Guid id, DateTimeOffset now, CancellationToken ct)
     {
         await db.Profiles.Where(p => p.ParticipantId == id).ExecuteDeleteAsync(ct);
+        var upcoming = await (
+            from r in db.Registrations
+            join s in db.Sessions on r.SessionId equals s.Id
+            where r.ParticipantId == id && r.Status != RegistrationStatus.Cancelled && s.StartsAt > now
+            select s.Id).Distinct().ToListAsync(ct);
+        foreach (var sessionId in upcoming.Order())
+        {
+            // Read again under the lock, as a cancellation does: the seat counts cannot change underneath.
+            var session = (await SeatAllocator.LockSessionAsync(db, sessionId, ct))!;
+            var live = await db.Registrations.FirstOrDefaultAsync(
+                r => r.SessionId == sessionId && r.ParticipantId == id && r.Status != RegistrationStatus.Cancelled, ct);
+            if (live is not null && session.StartsAt > now)
+            {
+                await SeatAllocator.CancelAsync(db, session, live, now, ct);
+            }
+        }
         var registrations = await db.Registrations.Where(r => r.ParticipantId == id).ToListAsync(ct);
         foreach (var r in registrations)
         {

@@ -181,15 +181,7 @@ public static class RegistrationsApi
             {
                 return (false, Problems.Of(StatusCodes.Status422UnprocessableEntity, "session-started", "This session has already started or is over."));
             }
-            var freedSeat = r.Status == RegistrationStatus.Confirmed;
-            r.Status = RegistrationStatus.Cancelled;
-            r.CancelledAt = now;
-            await db.SaveChangesAsync(ct);
-            if (freedSeat)
-            {
-                await SeatAllocator.PromoteAsync(db, session, now, ct);
-                await db.SaveChangesAsync(ct);
-            }
+            await SeatAllocator.CancelAsync(db, session, r, now, ct);
             return (true, TypedResults.NoContent());
         }, ct);
     }

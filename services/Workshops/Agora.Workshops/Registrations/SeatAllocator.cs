@@ -127,6 +127,23 @@ public static class SeatAllocator
     }
 
     /// <summary>
+    /// Cancels a live registration of <paramref name="session"/>, whose row lock the caller holds;
+    /// a confirmed seat it frees goes to the waitlist (<see cref="PromoteAsync"/>). Saves.
+    /// </summary>
+    public static async Task CancelAsync(WorkshopsDbContext db, Session session, Registration registration, DateTimeOffset now, CancellationToken ct)
+    {
+        var freedSeat = registration.Status == RegistrationStatus.Confirmed;
+        registration.Status = RegistrationStatus.Cancelled;
+        registration.CancelledAt = now;
+        await db.SaveChangesAsync(ct);
+        if (freedSeat)
+        {
+            await PromoteAsync(db, session, now, ct);
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>
     /// Moves waitlisted registrations, in arrival order, into the seats now free (each one only into a
     /// seat it may take) and queues <see cref="WaitlistPromoted"/> for each. The caller saves.
     /// </summary>
