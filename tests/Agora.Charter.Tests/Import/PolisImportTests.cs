@@ -98,6 +98,43 @@ public sealed class PolisImportTests(CharterFactory factory) : IClassFixture<Cha
     }
 
     [Fact]
+    public async Task A_comment_id_longer_than_100_characters_is_a_400_naming_file_and_line_and_nothing_is_written()
+    {
+        var longId = new string('7', 101);
+        var files = new Dictionary<string, string>
+        {
+            ["comments.csv"] = $"timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n1,x,0,0,1,0,1,hello\n2,x,{longId},0,1,0,1,long\n",
+            ["votes.csv"] = $"timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,{longId},0,1\n",
+        };
+        var before = await CountsAsync();
+        var problem = await (await steering.PostAsync("/api/charter/conversations/import/polis", Form("long ids", files)))
+            .ProblemAsync(HttpStatusCode.BadRequest, "polis-format");
+        Assert.Equal("comments.csv", problem.GetProperty("file").GetString());
+        Assert.Equal(3L, problem.GetProperty("line").GetInt64());
+        Assert.Equal("comment-id", problem.GetProperty("column").GetString());
+        Assert.Equal(before, await CountsAsync());
+
+        // 100 characters still fit.
+        var fits = new string('7', 100);
+        files = files.ToDictionary(f => f.Key, f => f.Value.Replace(longId, fits, StringComparison.Ordinal));
+        await (await steering.PostAsync("/api/charter/conversations/import/polis", Form("long ids", files))).ReadAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_multipart_body_that_cannot_be_read_is_a_400()
+    {
+        var before = await CountsAsync();
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("--x\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx\r\n--x--\r\n"));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data"); // no boundary
+        await (await steering.PostAsync("/api/charter/conversations/import/polis", content)).ProblemAsync(HttpStatusCode.BadRequest, "malformed-multipart");
+
+        var truncated = new ByteArrayContent(Encoding.UTF8.GetBytes("--x\r\nContent-Disposition: form-data; name=\"comments.csv\"; filename=\"comments.csv\"\r\n\r\ncomment-id"));
+        truncated.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        await (await steering.PostAsync("/api/charter/conversations/import/polis", truncated)).ProblemAsync(HttpStatusCode.BadRequest, "malformed-multipart");
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
     public async Task Missing_files_and_non_steering_callers_are_refused()
     {
         var problem = await (await steering.PostAsync("/api/charter/conversations/import/polis",

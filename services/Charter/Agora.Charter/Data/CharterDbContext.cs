@@ -76,7 +76,7 @@ public sealed class CharterDbContext(DbContextOptions<CharterDbContext> options)
             e.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(s => s.Theme).HasMaxLength(200);
             e.Property(s => s.Language).HasMaxLength(2);
-            e.Property(s => s.ExternalKey).HasMaxLength(100);
+            e.Property(s => s.ExternalKey).HasMaxLength(Statement.ExternalKeyMaxLength);
             e.HasIndex(s => s.SourceContributionId).IsUnique();
             e.HasIndex(s => new { s.ConversationId, s.Status });
             e.HasOne<Conversation>().WithMany().HasForeignKey(s => s.ConversationId);

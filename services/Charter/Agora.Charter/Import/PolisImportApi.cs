@@ -28,7 +28,17 @@ public static class PolisImportApi
         {
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Send the export as multipart/form-data.");
         }
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && e is not BadHttpRequestException))
+        {
+            // A multipart body that cannot be read: no boundary in the content type (InvalidDataException), a body that
+            // ends before its closing boundary (IOException). A body over the size limit stays a 413 (BadHttpRequestException).
+            return Problems.Of(StatusCodes.Status400BadRequest, "malformed-multipart", "The multipart/form-data body cannot be read.", e.Message);
+        }
         var errors = new FieldErrors();
         foreach (var name in Files.Take(2))
         {
@@ -158,7 +168,12 @@ public static class PolisImportApi
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         while (csv.Read())
         {
-            result[csv.Id(id)] = body < 0 ? "" : csv.Field(body);
+            var key = csv.Id(id);
+            if (key.Length > Statement.ExternalKeyMaxLength)
+            {
+                throw csv.Error(id, $"comment-id is longer than {Statement.ExternalKeyMaxLength} characters");
+            }
+            result[key] = body < 0 ? "" : csv.Field(body);
         }
         return result;
     }

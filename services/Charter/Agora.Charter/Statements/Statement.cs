@@ -99,6 +99,9 @@ public sealed class Statement
 
     public const int MaxLength = 500;
 
+    /// <summary>The longest <see cref="ExternalKey"/> stored (varchar(100)).</summary>
+    public const int ExternalKeyMaxLength = 100;
+
     /// <summary>Validates a new statement's fields into <paramref name="errors"/>; returns the trimmed text.</summary>
     public static string ValidateText(string? text, string field, FieldErrors errors)
     {
