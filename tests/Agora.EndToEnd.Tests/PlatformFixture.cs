@@ -98,6 +98,25 @@ public sealed class PlatformFixture : IAsyncLifetime
         return (process, new Uri($"http://127.0.0.1:{rest}"), new Uri($"http://127.0.0.1:{grpc}"));
     }
 
+    /// <summary>
+    /// Starts another instance of <paramref name="service"/> (e.g. <c>Registry</c>) on ports of its own, configured as the
+    /// platform's with <paramref name="settings"/> over it (e.g. a database or broker address nothing answers on).
+    /// </summary>
+    public (PlatformProcess Process, Uri RestUri) StartService(string service, IReadOnlyDictionary<string, string> settings)
+    {
+        var rest = TestInfrastructure.FreePort();
+        var env = ServiceEnvironment(service);
+        env["Agora__RestPort"] = $"{rest}";
+        env["Agora__GrpcPort"] = $"{TestInfrastructure.FreePort()}";
+        foreach (var (key, value) in settings)
+        {
+            env[key] = value;
+        }
+        var process = PlatformProcess.Start(ProjectDir(service), env);
+        processes.Add(process);
+        return (process, new Uri($"http://127.0.0.1:{rest}"));
+    }
+
     private static string ProjectDir(string service) => $"services/{service}/Agora.{service}";
 
     private Dictionary<string, string> ServiceEnvironment(string service)

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agora.Testing;
+using Npgsql;
+
+namespace Agora.EndToEnd.Tests;
+
+/// <summary>
+/// What clients and probes see when a part of the platform is down: readiness that names what failed, and an
+/// unhandled error answered as a bare 500 problem details. Each test starts a process of its own beside the platform,
+/// pointed at a port nothing listens on.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class FailureTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Gateway_readiness_is_503_and_names_the_destination_that_is_down()
+    {
+        var closed = TestInfrastructure.FreePort();
+        var (process, rest, _) = platform.StartGateway(new Dictionary<string, string>
+        {
+            ["ReverseProxy__Clusters__charter__Destinations__primary__Address"] = $"http://127.0.0.1:{closed}",
+        });
+        using var http = new HttpClient { BaseAddress = rest };
+        await WaitUntilLiveAsync(process, http);
+
+        var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
+        var checks = report.GetProperty("checks");
+        var down = checks.GetProperty("charter/primary");
+        Assert.Equal("Unhealthy", down.GetProperty("status").GetString());
+        Assert.Equal($"127.0.0.1:{closed} is unreachable", down.GetProperty("description").GetString());
+        foreach (var service in new[] { "registry", "workshops", "notifications" })
+        {
+            Assert.Equal("Healthy", checks.GetProperty($"{service}/primary").GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_service_whose_database_is_down_is_live_but_not_ready()
+    {
+        var (process, rest) = await StartNotificationsWithoutDatabaseAsync(TestInfrastructure.FreePort());
+        using var http = new HttpClient { BaseAddress = rest };
+        await WaitUntilLiveAsync(process, http);
+
+        // The bus connects in the background: wait until the broker's check passes, so that only the database fails.
+        var (status, report) = await Eventually.GetAsync(async () =>
+        {
+            using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }, r => r.Item2.GetProperty("checks").EnumerateObject().Any(c => c.Name != "notificationsdb" && c.Value.GetProperty("status").GetString() == "Healthy"),
+            TimeSpan.FromSeconds(60), "the broker's readiness check passes");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
+        var checks = report.GetProperty("checks").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetProperty("status").GetString());
+        Assert.Equal("Unhealthy", checks["notificationsdb"]);
+        Assert.All(checks.Where(c => c.Key != "notificationsdb"), c => Assert.Equal("Healthy", c.Value));
+    }
+
+    [Fact]
+    public async Task A_service_whose_broker_is_down_is_live_but_not_ready()
+    {
+        var infra = await TestInfrastructure.GetAsync();
+        var closed = TestInfrastructure.FreePort();
+        // An empty database of its own: reachable (its readiness check passes), and nothing of the platform's to touch.
+        var (process, rest) = platform.StartService("Notifications", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__notificationsdb"] = await infra.CreateDatabaseAsync("e2e_nobroker"),
+            ["ConnectionStrings__rabbitmq"] = $"amqp://guest:guest@127.0.0.1:{closed}/",
+        });
+        using var http = new HttpClient { BaseAddress = rest };
+        await WaitUntilLiveAsync(process, http);
+
+        var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
+        var checks = report.GetProperty("checks").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks["notificationsdb"]);
+        var broker = Assert.Single(checks, c => c.Key != "notificationsdb");
+        Assert.Equal("Unhealthy", broker.Value);
+    }
+
+    [Fact]
+    public async Task An_unhandled_exception_is_a_500_problem_details_without_its_message_or_stack_trace()
+    {
+        // A participant's inbox read from a notifications service whose database is unreachable: EF Core throws
+        // ("An exception has been raised that is likely due to a transient failure", around Npgsql's "Failed to connect
+        // to 127.0.0.1:<port>") and nothing in the service turns it into anything else. The processes run in Development,
+        // where ASP.NET Core would otherwise answer with the developer exception page.
+        var closed = TestInfrastructure.FreePort();
+        var (process, rest) = await StartNotificationsWithoutDatabaseAsync(closed);
+        var email = $"down-{Guid.NewGuid():N}@example.tn";
+        const string password = "correct horse battery staple";
+        using var gateway = new HttpClient { BaseAddress = platform.GatewayRest };
+        var registered = await gateway.PostAsJsonAsync("/api/registry/participants", new { kind = "individual", displayName = "Down Test", preferredLanguage = "en", email, password });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        using var http = new HttpClient { BaseAddress = rest };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await SignIn.AccessTokenAsync(platform.GatewayRest, email, password));
+        await WaitUntilLiveAsync(process, http);
+
+        var response = await http.GetAsync(new Uri("/api/notifications/me/inbox", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        var problem = JsonSerializer.Deserialize<JsonElement>(body);
+        Assert.EndsWith("/server-error", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(500, problem.GetProperty("status").GetInt32());
+        // The exception did happen (the service logged its type) and nothing of it reached the client.
+        await Eventually.UntilAsync(() => process.Output.Any(l => l.Contains("Unhandled InvalidOperationException", StringComparison.Ordinal)),
+            because: "the service logs the unhandled exception's type");
+        Assert.DoesNotContain("transient failure", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Failed to connect", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain($"{closed}", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Npgsql", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"\bat [\w.`<>]+\(", body); // a stack frame: "at Namespace.Type.Method("
+        Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Another notifications service whose database address is a port nothing listens on, on a vhost of its own (it
+    /// competes for none of the platform's messages). (The registry is not used here: without its database it stops
+    /// at start-up.)
+    /// </summary>
+    private async Task<(PlatformProcess Process, Uri RestUri)> StartNotificationsWithoutDatabaseAsync(int closedPort)
+    {
+        var infra = await TestInfrastructure.GetAsync();
+        return platform.StartService("Notifications", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__notificationsdb"] = new NpgsqlConnectionStringBuilder(platform.Databases["notifications"]) { Host = "127.0.0.1", Port = closedPort }.ConnectionString,
+            ["ConnectionStrings__rabbitmq"] = (await infra.CreateVirtualHostAsync("e2e_nodb")).ToString(),
+        });
+    }
+
+    private static async Task WaitUntilLiveAsync(PlatformProcess process, HttpClient http) =>
+        await Eventually.UntilAsync(async () =>
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited:\n{process.OutputText}");
+            }
+            try
+            {
+                return (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), $"{process.Name} answers /health/live");
+}
