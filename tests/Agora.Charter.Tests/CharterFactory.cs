@@ -22,6 +22,15 @@ public class CharterFactory() : ServiceFactory<CharterMarker, CharterDbContext>(
         new("Charter:Plan:CheckInterval", "1.00:00:00"),
     ];
 
+    /// <summary>Holds saves back when a test arms it, to make two requests write at the same moment.</summary>
+    public SaveGate Gate { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.ConfigureDbContext<CharterDbContext>(o => o.AddInterceptors(Gate)));
+    }
+
     /// <summary>Arranges accepted (or other) statements directly in the database.</summary>
     public async Task<Guid[]> StatementsAsync(Guid conversationId, int count, string theme = "dignity", StatementStatus status = StatementStatus.Accepted,
         DateTimeOffset? now = null)

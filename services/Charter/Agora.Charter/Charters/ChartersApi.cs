@@ -343,7 +343,15 @@ public static class ChartersApi
             return Problems.Conflict("version-superseded", "The amendment is against a version that is no longer the current draft.");
         }
         var original = await ApplyAcceptanceAsync(db, a, time.GetUtcNow(), ct);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Another acceptance produced the same next version at the same moment: nothing of this one was written.
+            return Problems.Conflict("version-superseded", "The version changed while the amendment was being accepted; it is no longer the current draft.");
+        }
         return TypedResults.Ok(AmendmentOf(a, original));
     }
 

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using Agora.Charter.Charters;
+using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agora.Charter.Tests.Hardening;
+
+/// <summary>
+/// Two requests that race for the same thing: exactly one wins, the other gets a 409, and what the winner wrote (rows,
+/// outbox events) is there once. The factory's <see cref="SaveGate"/> makes both pass their checks before either writes.
+/// </summary>
+public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFixture<FakeClockCharterFactory>
+{
+    private readonly HttpClient steering = factory.ClientFor(Guid.NewGuid(), Roles.Steering);
+
+    private DateTimeOffset Now => factory.Clock.GetUtcNow();
+
+    private static async Task<(HttpResponseMessage Won, HttpResponseMessage Lost)> OneWinsAsync(HttpStatusCode success, params Task<HttpResponseMessage>[] requests)
+    {
+        var responses = await Task.WhenAll(requests);
+        var codes = string.Join(", ", responses.Select(r => r.StatusCode));
+        var won = responses.Where(r => r.StatusCode == success).ToList();
+        Assert.True(won.Count == 1, $"Expected exactly one {success}, got {codes}");
+        return (won[0], responses.Single(r => r != won[0]));
+    }
+
+    [Fact]
+    public async Task Two_acceptances_on_the_same_draft_make_one_next_version_and_a_409()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var author = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
+        var amendments = new List<Guid>();
+        foreach (var text in new[] { "Première version.", "Seconde version." })
+        {
+            amendments.Add((await (await author.PostAsJsonAsync($"/api/charter/charters/{charter}/versions/1/amendments",
+                new { articleId = articles[0].Id, text })).ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid());
+        }
+
+        HttpResponseMessage lost;
+        using (factory.Gate.Arm(2, SaveGate.Saving<CharterVersion>(EntityState.Added)))
+        {
+            (_, lost) = await OneWinsAsync(HttpStatusCode.OK,
+                steering.PostAsync($"/api/charter/amendments/{amendments[0]}/accept", null),
+                steering.PostAsync($"/api/charter/amendments/{amendments[1]}/accept", null));
+        }
+        await lost.ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
+
+        await using var scope = factory.Scope(out var db);
+        Assert.Equal([1, 2], await db.CharterVersions.Where(v => v.CharterId == charter).OrderBy(v => v.Number).Select(v => v.Number).ToListAsync());
+        var statuses = await db.Amendments.Where(a => a.CharterId == charter).Select(a => a.Status).ToListAsync();
+        Assert.Equal(new[] { AmendmentStatus.Accepted, AmendmentStatus.Pending }.Order(), statuses.Order());
+        Assert.Equal(1, await factory.OutboxCountAsync("CharterVersionPublished", charter.ToString()));
+    }
+}
