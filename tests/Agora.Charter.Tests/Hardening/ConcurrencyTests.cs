@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Agora.Charter.Adoption;
 using Agora.Charter.Charters;
 using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -51,5 +52,46 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
         var statuses = await db.Amendments.Where(a => a.CharterId == charter).Select(a => a.Status).ToListAsync();
         Assert.Equal(new[] { AmendmentStatus.Accepted, AmendmentStatus.Pending }.Order(), statuses.Order());
         Assert.Equal(1, await factory.OutboxCountAsync("CharterVersionPublished", charter.ToString()));
+    }
+
+    [Fact]
+    public async Task Two_closes_of_a_ballot_adopt_and_plan_once_and_the_second_is_a_409()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Final, articles: 2);
+        var ballot = new Ballot
+        {
+            Id = Guid.CreateVersion7(),
+            CharterId = charter,
+            VersionNumber = 1,
+            OpensAt = Now.AddHours(-2),
+            ClosesAt = Now.AddHours(-1),
+            Quorum = 1,
+            Majority = 0.5,
+            Status = BallotStatus.Open,
+        };
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Ballots.Add(ballot);
+            db.BallotCasts.Add(new BallotCast { Id = Guid.CreateVersion7(), BallotId = ballot.Id, ParticipantId = Guid.NewGuid(), Consent = true, College = "individual", CastAt = Now.AddHours(-1.5) });
+            await db.SaveChangesAsync();
+        }
+
+        HttpResponseMessage won, lost;
+        using (factory.Gate.Arm(2, SaveGate.Saving<Ballot>(EntityState.Modified)))
+        {
+            (won, lost) = await OneWinsAsync(HttpStatusCode.OK,
+                steering.PostAsync($"/api/charter/ballots/{ballot.Id}/close", null),
+                steering.PostAsync($"/api/charter/ballots/{ballot.Id}/close", null));
+        }
+        Assert.True((await won.ReadAsync(HttpStatusCode.OK)).GetProperty("result").GetProperty("adopted").GetBoolean());
+        await lost.ProblemAsync(HttpStatusCode.Conflict, "ballot-closed");
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.Equal(articles.Select(a => a.LineageId).Order(), (await db.Actions.Where(a => a.CharterId == charter).Select(a => a.ArticleId).ToListAsync()).Order());
+            Assert.Equal(VersionStatus.Adopted, await db.CharterVersions.Where(v => v.CharterId == charter).Select(v => v.Status).SingleAsync());
+        }
+        Assert.Equal(1, await factory.OutboxCountAsync("BallotClosed", ballot.Id.ToString()));
+        Assert.Equal(1, await factory.OutboxCountAsync("CharterAdopted", ballot.Id.ToString()));
     }
 }

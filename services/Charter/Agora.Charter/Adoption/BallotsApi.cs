@@ -153,6 +153,14 @@ public static class BallotsApi
         {
             return Problems.Conflict("ballot-window-open", "The ballot window has not ended yet.");
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Claims the ballot: of two closes at once, the second waits here for the first to commit, then finds it closed
+        // and writes nothing (no second result, adoption or plan).
+        if (await db.Ballots.Where(b => b.Id == id && b.Status == BallotStatus.Open)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BallotStatus.Closed), ct) == 0)
+        {
+            return Problems.Conflict("ballot-closed", "The ballot is already closed.");
+        }
         var casts = await db.BallotCasts.AsNoTracking().Where(c => c.BallotId == id).Select(c => new { c.Consent, c.College }).ToListAsync(ct);
         var tally = BallotTally.Of(ballot, casts.ConvertAll(c => (c.Consent, c.College)));
         ballot.Status = BallotStatus.Closed;
@@ -181,6 +189,7 @@ public static class BallotsApi
             db.AddEvent(new CharterAdopted(ballot.CharterId, ballot.VersionNumber, ballot.Id, now), now);
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(await ViewAsync(db, ballot, ct));
     }
 }
