@@ -77,8 +77,10 @@ public static class ProblemDetailsSetup
             }
             if (exception is not BadHttpRequestException bad)
             {
+                // The endpoint is cleared before exception handlers run; the feature keeps the one that failed.
+                var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
                 logger.LogError("Unhandled {ExceptionType} on {Method} {Route}", exception.GetType().Name,
-                    context.Request.Method, (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
+                    context.Request.Method, (endpoint as RouteEndpoint)?.RoutePattern.RawText);
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 return await problems.TryWriteAsync(new()
                 {

@@ -114,8 +114,8 @@ public sealed class FailureTests(PlatformFixture platform)
         Assert.EndsWith("/server-error", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
         Assert.Equal(500, problem.GetProperty("status").GetInt32());
         // The exception did happen (the service logged its type) and nothing of it reached the client.
-        await Eventually.UntilAsync(() => process.Output.Any(l => l.Contains("Unhandled InvalidOperationException", StringComparison.Ordinal)),
-            because: "the service logs the unhandled exception's type");
+        await Eventually.UntilAsync(() => process.Output.Any(l => l.Contains("Unhandled InvalidOperationException on GET /api/notifications/me/inbox", StringComparison.Ordinal)),
+            because: "the service logs the unhandled exception's type and the route it failed on");
         Assert.DoesNotContain("transient failure", body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Failed to connect", body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain($"{closed}", body, StringComparison.Ordinal);
@@ -125,10 +125,35 @@ public sealed class FailureTests(PlatformFixture platform)
         Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_registry_without_its_database_stays_up_live_but_not_ready()
+    {
+        var infra = await TestInfrastructure.GetAsync();
+        var closed = TestInfrastructure.FreePort();
+        var (process, rest) = platform.StartService("Registry", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__registrydb"] = new NpgsqlConnectionStringBuilder(platform.Databases["registry"]) { Host = "127.0.0.1", Port = closed }.ConnectionString,
+            ["ConnectionStrings__rabbitmq"] = (await infra.CreateVirtualHostAsync("e2e_registry_nodb")).ToString(),
+        });
+        using var http = new HttpClient { BaseAddress = rest };
+        await WaitUntilLiveAsync(process, http);
+
+        // Its start-up work (registering the OpenID Connect clients) fails and retries; the host must not stop over it.
+        await Eventually.UntilAsync(() => process.Output.Any(l => l.Contains("registry database is not reachable yet", StringComparison.Ordinal)),
+            because: "the client seeding met the unreachable database");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        using var ready = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        var report = await ready.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.False(process.HasExited, process.OutputText);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy", report.GetProperty("checks").GetProperty("registrydb").GetProperty("status").GetString());
+    }
+
     /// <summary>
     /// Another notifications service whose database address is a port nothing listens on, on a vhost of its own (it
-    /// competes for none of the platform's messages). (The registry is not used here: without its database it stops
-    /// at start-up.)
+    /// competes for none of the platform's messages).
     /// </summary>
     private async Task<(PlatformProcess Process, Uri RestUri)> StartNotificationsWithoutDatabaseAsync(int closedPort)
     {
