@@ -94,4 +94,25 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
         Assert.Equal(1, await factory.OutboxCountAsync("BallotClosed", ballot.Id.ToString()));
         Assert.Equal(1, await factory.OutboxCountAsync("CharterAdopted", ballot.Id.ToString()));
     }
+
+    [Fact]
+    public async Task Two_ballots_opened_at_once_on_a_version_leave_one_open_and_a_409()
+    {
+        var (charter, _) = await factory.CharterAsync(VersionStatus.Final);
+        var url = $"/api/charter/charters/{charter}/versions/1/ballots";
+        object Window() => new { closesAt = Now.AddDays(1), quorum = 1, majority = 0.5 };
+
+        HttpResponseMessage lost;
+        using (factory.Gate.Arm(2, SaveGate.Saving<Ballot>(EntityState.Added)))
+        {
+            (_, lost) = await OneWinsAsync(HttpStatusCode.Created, steering.PostAsJsonAsync(url, Window()), steering.PostAsJsonAsync(url, Window()));
+        }
+        await lost.ProblemAsync(HttpStatusCode.Conflict, "ballot-already-open");
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.Equal(1, await db.Ballots.CountAsync(b => b.CharterId == charter));
+        }
+        Assert.Equal(1, await factory.OutboxCountAsync("BallotOpened", charter.ToString()));
+    }
 }

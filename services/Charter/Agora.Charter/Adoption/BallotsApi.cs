@@ -69,7 +69,15 @@ public static class BallotsApi
         };
         db.Ballots.Add(ballot);
         db.AddEvent(new BallotOpened(ballot.Id, id, number, terms.OpensAt, terms.ClosesAt), now);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsViolationOf(CharterDbContext.OneOpenBallotIndex))
+        {
+            // Another ballot on this version was opened at the same moment: nothing of this one was written.
+            return Problems.Conflict("ballot-already-open", "A ballot on this version is already open.");
+        }
         return TypedResults.Created($"/api/charter/ballots/{ballot.Id}", await ViewAsync(db, ballot, ct));
     }
 

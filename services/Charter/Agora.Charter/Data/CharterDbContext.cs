@@ -13,6 +13,9 @@ namespace Agora.Charter.Data;
 
 public sealed class CharterDbContext(DbContextOptions<CharterDbContext> options) : DbContext(options)
 {
+    /// <summary>At most one open ballot per charter version (two openings at once: the second violates it).</summary>
+    public const string OneOpenBallotIndex = "ux_ballots_one_open_per_version";
+
     public DbSet<Conversation> Conversations => Set<Conversation>();
 
     public DbSet<Statement> Statements => Set<Statement>();
@@ -143,6 +146,8 @@ public sealed class CharterDbContext(DbContextOptions<CharterDbContext> options)
         {
             e.Property(b => b.Status).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(b => b.CharterId);
+            e.HasIndex(b => new { b.CharterId, b.VersionNumber }).IsUnique()
+                .HasFilter("status = 'Open'").HasDatabaseName(OneOpenBallotIndex);
         });
 
         modelBuilder.Entity<BallotCast>(e =>

@@ -82,6 +82,11 @@ namespace Agora.Charter.Data.Migrations
                     b.HasIndex("CharterId")
                         .HasDatabaseName("ix_ballots_charter_id");
 
+                    b.HasIndex("CharterId", "VersionNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ux_ballots_one_open_per_version")
+                        .HasFilter("status = 'Open'");
+
                     b.ToTable("ballots", (string)null);
                 });
 
