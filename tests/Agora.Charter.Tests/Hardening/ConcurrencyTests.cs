@@ -2,8 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using Agora.Charter.Adoption;
 using Agora.Charter.Charters;
+using Agora.Charter.Plan;
 using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Agora.Charter.Tests.Hardening;
 
@@ -114,5 +118,49 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
             Assert.Equal(1, await db.Ballots.CountAsync(b => b.CharterId == charter));
         }
         Assert.Equal(1, await factory.OutboxCountAsync("BallotOpened", charter.ToString()));
+    }
+
+    [Fact]
+    public async Task Two_deadline_watchers_at_once_send_each_reminder_once()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Adopted);
+        var owner = Guid.NewGuid();
+        var actions = Enumerable.Range(0, 3).Select(i => new PlanAction
+        {
+            Id = Guid.CreateVersion7(),
+            CharterId = charter,
+            ArticleId = articles[0].LineageId,
+            Title = $"Action {i}",
+            OwnerParticipantId = owner,
+            Deadline = Now.AddDays(1),
+            Status = ActionStatus.Planned,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        }).ToList();
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Actions.AddRange(actions);
+            await db.SaveChangesAsync();
+        }
+
+        // Two replicas' watchers, run at the same moment.
+        DeadlineWatcher Replica() => new(factory.Services.GetRequiredService<IServiceScopeFactory>(), factory.Clock,
+            factory.Services.GetRequiredService<IOptionsMonitor<DeadlineOptions>>(), NullLogger<DeadlineWatcher>.Instance);
+        int[] sent;
+        using (factory.Gate.Arm(2, SaveGate.Saving<PlanAction>(EntityState.Modified)))
+        {
+            sent = await Task.WhenAll(Replica().RunOnceAsync(CancellationToken.None), Replica().RunOnceAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(actions.Count, sent.Sum());
+        foreach (var action in actions)
+        {
+            Assert.Equal(1, await factory.OutboxCountAsync("ActionDeadlineApproaching", action.Id.ToString()));
+        }
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.Equal(actions.Count, await db.Actions.CountAsync(a => a.CharterId == charter && a.DeadlineNotifiedAt != null));
+        }
+        Assert.Equal(0, await Replica().RunOnceAsync(CancellationToken.None));
     }
 }

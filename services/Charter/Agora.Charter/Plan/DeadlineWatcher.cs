@@ -16,7 +16,10 @@ public sealed class DeadlineOptions
     public TimeSpan Warning { get; set; } = TimeSpan.FromDays(3);
 }
 
-/// <summary>Publishes <see cref="ActionDeadlineApproaching"/> (through the outbox) once for each unfinished action whose deadline is near.</summary>
+/// <summary>
+/// Publishes <see cref="ActionDeadlineApproaching"/> (through the outbox) once for each unfinished action whose deadline is
+/// near, with several replicas running too (rows claimed with <c>FOR UPDATE SKIP LOCKED</c>).
+/// </summary>
 public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<DeadlineOptions> options,
     ILogger<DeadlineWatcher> logger) : BackgroundService
 {
@@ -48,8 +51,17 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, TimePro
         var db = scope.ServiceProvider.GetRequiredService<CharterDbContext>();
         var now = time.GetUtcNow();
         var horizon = now + options.CurrentValue.Warning;
-        var due = await db.Actions.Where(a => a.Deadline != null && a.Deadline <= horizon && a.Deadline > now
-            && a.DeadlineNotifiedAt == null && a.Status != ActionStatus.Done).ToListAsync(ct);
+        var done = nameof(ActionStatus.Done);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Claims the due actions: a watcher of another replica running at the same moment skips the rows locked here, and
+        // finds them reminded once this commits, so each reminder is sent once.
+        var due = await db.Actions.FromSql($"""
+            SELECT * FROM actions
+            WHERE deadline IS NOT NULL AND deadline <= {horizon} AND deadline > {now}
+              AND deadline_notified_at IS NULL AND status <> {done}
+            ORDER BY deadline, id
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct);
         foreach (var a in due)
         {
             IReadOnlyList<Guid> owners = a.OwnerParticipantId is { } p ? [p]
@@ -59,6 +71,7 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, TimePro
             a.DeadlineNotifiedAt = now;
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return due.Count;
     }
 
