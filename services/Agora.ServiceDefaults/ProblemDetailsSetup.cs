@@ -45,7 +45,11 @@ public static class ProblemDetailsSetup
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowDuplicateProperties = false);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            o.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
+        });
         return services;
     }
 
@@ -137,5 +141,22 @@ public static class ProblemDetailsSetup
         // Framework messages for bad requests name parameters, never values: safe to show.
         private static string SafeDetail(BadHttpRequestException e) =>
             e.Message.Length <= 300 ? e.Message : e.Message[..300];
+    }
+}
+
+/// <summary>
+/// Times are <see cref="DateTimeOffset"/> in UTC everywhere (ARCHITECTURE.md): a time sent with another offset
+/// ("2026-12-01T10:00:00+01:00", Tunisia's) is read as the same instant in UTC, so what is stored, answered and
+/// published carries offset 0. A malformed time stays a 400 (the reader's error becomes a <see cref="JsonException"/>).
+/// </summary>
+public sealed class UtcDateTimeOffsetConverter : System.Text.Json.Serialization.JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.GetDateTimeOffset().ToUniversalTime();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Agora.Charter.Charters;
 using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +38,9 @@ public sealed class InputTests(FakeClockCharterFactory factory) : IClassFixture<
         var ballot = await (await steering.PostAsJsonAsync($"/api/charter/charters/{final}/versions/1/ballots",
             new { opensAt = Text(opens), closesAt = Text(closes), quorum = 1, majority = 0.5 })).ReadAsync(HttpStatusCode.Created);
         var ballotId = ballot.GetProperty("id").GetGuid();
+        // Answered in UTC, as every time in the API (ARCHITECTURE.md), not with the offset it was sent with.
+        Assert.Equal(opens.UtcDateTime, ballot.GetProperty("opensAt").GetDateTimeOffset().UtcDateTime);
+        Assert.Equal(TimeSpan.Zero, ballot.GetProperty("opensAt").GetDateTimeOffset().Offset);
 
         // A vote on an amendment of a draft.
         var (draft, draftArticles) = await factory.CharterAsync(VersionStatus.Draft);
@@ -70,6 +74,22 @@ public sealed class InputTests(FakeClockCharterFactory factory) : IClassFixture<
 
         // Queries compare instants: the ballot opened at opens (09:xxZ), whatever offset it was sent with.
         Assert.True(await db.Ballots.AnyAsync(b => b.Id == ballotId && b.OpensAt == opens));
+    }
+
+    [Fact]
+    public async Task A_malformed_time_is_a_400_naming_the_field_and_writes_nothing()
+    {
+        var (final, _) = await factory.CharterAsync(VersionStatus.Final);
+
+        var response = await steering.PostAsJsonAsync($"/api/charter/charters/{final}/versions/1/ballots",
+            new { opensAt = "2026-13-45T25:00:00+01:00", closesAt = Text(InTunis(TimeSpan.FromDays(2))), quorum = 1, majority = 0.5 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/malformed-json", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("opensAt", out _), problem.ToString());
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.Ballots.AnyAsync(b => b.CharterId == final));
     }
 
     [Theory]
