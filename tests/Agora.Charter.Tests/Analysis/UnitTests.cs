@@ -152,6 +152,18 @@ public sealed class ConsensusTests
     }
 
     [Fact]
+    public void ExtremityIsHowFarAgreeingWithTheStatementAloneLandsFromTheCentre()
+    {
+        // Pol.is's comment extremity |1 − mean| · √(columns) · ‖(pc1, pc2)‖. Here pc1 is the camp axis, loading 1/√8 on
+        // each of s0–s7 (mean 0), and pc2 is s9 alone (mean (30 − 10) / 40); s8, agreed by everyone, sits at the centre.
+        var byKey = OpinionAnalyzer.Analyze(TwoCamps()).StatementStats.ToDictionary(s => s.Statement);
+
+        Assert.Equal(0, byKey["s8"].Extremity, 9);
+        Assert.All(Enumerable.Range(0, 8), s => Assert.Equal(Math.Sqrt(10.0 / 8), byKey[$"s{s}"].Extremity, 6));
+        Assert.Equal(0.5 * Math.Sqrt(10), byKey["s9"].Extremity, 6);
+    }
+
+    [Fact]
     public void CommonMinimumNeedsEveryGroupAndEveryCountedConstituency()
     {
         var without = OpinionAnalyzer.Analyze(TwoCamps());

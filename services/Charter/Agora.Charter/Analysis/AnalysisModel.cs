@@ -94,8 +94,13 @@ public sealed record OpinionGroup(int Id, IReadOnlyList<string> Members, IReadOn
 /// <param name="Overall">Counts over all participants.</param>
 /// <param name="ByGroup">Counts per opinion group (index = group id).</param>
 /// <param name="GroupInformedConsensus">Π over groups of (A_g + 1) / (S_g + 2).</param>
+/// <param name="Extremity">
+/// Pol.is's comment extremity (pca.clj pca-project-cmnts): how far from the centre of the opinion map a participant
+/// lands who agreed with this statement alone — |1 − mean| · √(columns) · √(pc1² + pc2²); 0 for a statement nobody
+/// voted on or moderated out. E in the next-statement priority.
+/// </param>
 public sealed record StatementStats(string Statement, ModerationStatus Moderation, VoteCounts Overall,
-    IReadOnlyList<VoteCounts> ByGroup, double GroupInformedConsensus);
+    IReadOnlyList<VoteCounts> ByGroup, double GroupInformedConsensus, double Extremity);
 
 /// <summary>Whether a statement represents a group by agreement or disagreement.</summary>
 public enum RepfulFor

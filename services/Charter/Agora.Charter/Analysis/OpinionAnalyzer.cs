@@ -286,7 +286,11 @@ public static class OpinionAnalyzer
             }
 
             gic[c] = gCount == 0 ? overall[c].SmoothedAgree : product;
-            stats.Add(new StatementStats(statementKeys[c], votes.Moderation[c], overall[c], perGroup, gic[c]));
+            // The sparsity-aware projection (as for participants above) of a vote vector holding one agree on c alone.
+            var extremity = voted[c] && !modOut[c]
+                ? Math.Abs(1 - mean[c]) * Math.Sqrt(pcaColumns) * Math.Sqrt((pc1[c] * pc1[c]) + (pc2[c] * pc2[c]))
+                : 0;
+            stats.Add(new StatementStats(statementKeys[c], votes.Moderation[c], overall[c], perGroup, gic[c], extremity));
         }
 
         var representative = Repness.Select(statementKeys, modOut, byGroup);

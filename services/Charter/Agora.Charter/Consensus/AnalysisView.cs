@@ -9,7 +9,7 @@ public sealed record CountsView(int Agree, int Disagree, int Pass, int Seen)
     public static CountsView Of(VoteCounts c) => new(c.Agree, c.Disagree, c.Pass, c.Seen);
 }
 
-/// <param name="Extremity">Spread of the groups' smoothed agreement (max − min), used as E in the next-statement priority.</param>
+/// <param name="Extremity">Pol.is's comment extremity (distance from the map's centre of agreeing with this statement alone), E in the next-statement priority.</param>
 public sealed record StatementStatsView(Guid Statement, CountsView Overall, IReadOnlyList<CountsView> ByGroup, double GroupInformedConsensus, double Extremity);
 
 public sealed record RepresentativeStatementView(Guid Statement, string RepfulFor, int Successes, int Trials, double PSuccess, double Repness, double RepnessTest);
@@ -42,8 +42,7 @@ public sealed record AnalysisView(Guid ConversationId, DateTimeOffset ComputedAt
         conversationId, computedAt, lastVoteId, a.Participants, a.Statements,
         [.. a.Groups.Select(g => new GroupView(g.Id, g.Members.Count, F(g.X), F(g.Y)))],
         [.. a.StatementStats.Select(s => new StatementStatsView(Guid.Parse(s.Statement), CountsView.Of(s.Overall),
-            [.. s.ByGroup.Select(CountsView.Of)], F(s.GroupInformedConsensus),
-            s.ByGroup.Count < 2 ? 0 : s.ByGroup.Max(c => c.SmoothedAgree) - s.ByGroup.Min(c => c.SmoothedAgree)))],
+            [.. s.ByGroup.Select(CountsView.Of)], F(s.GroupInformedConsensus), F(s.Extremity)))],
         [.. a.Representative.Select(r => new GroupRepresentativeView(r.GroupId, [.. r.Statements.Select(s =>
             new RepresentativeStatementView(Guid.Parse(s.Statement), s.RepfulFor == RepfulFor.Agree ? "agree" : "disagree",
                 s.Successes, s.Trials, F(s.PSuccess), F(s.Repness), F(s.RepnessTest)))]))],
