@@ -95,7 +95,7 @@ public static class ProblemDetailsSetup
             }
 
             var status = bad.StatusCode;
-            var json = FindJsonException(bad);
+            var json = bad.Find<JsonException>();
             var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
                 Status = status,
@@ -114,29 +114,8 @@ public static class ProblemDetailsSetup
         }
 
         /// <summary>PostgreSQL refused a text value: a NUL character (22021), or one its encoding lacks (22P05).</summary>
-        private static bool Unstorable(Exception e)
-        {
-            for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-            {
-                if (inner is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter })
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private static JsonException? FindJsonException(Exception e)
-        {
-            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
-            {
-                if (inner is JsonException json)
-                {
-                    return json;
-                }
-            }
-            return null;
-        }
+        private static bool Unstorable(Exception e) =>
+            e.Find<PostgresException>() is { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter };
 
         // Framework messages for bad requests name parameters, never values: safe to show.
         private static string SafeDetail(BadHttpRequestException e) =>

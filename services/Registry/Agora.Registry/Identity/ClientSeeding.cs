@@ -37,7 +37,7 @@ public sealed class ClientSeeding(IServiceProvider services, IConfiguration conf
             {
                 // Not migrated yet: the migration step runs apart from the service.
             }
-            catch (Exception e) when (IsDatabaseUnreachable(e))
+            catch (Exception e) when (e.Find<NpgsqlException>() is not null) // also wrapped by EF Core's retry strategy
             {
                 // The service stays up (live, not ready) and tries again, waiting longer each time up to 5 s.
                 logger.LogWarning("The registry database is not reachable yet; OpenID Connect clients will be registered when it is.");
@@ -45,19 +45,6 @@ public sealed class ClientSeeding(IServiceProvider services, IConfiguration conf
             await Task.Delay(wait, stoppingToken);
             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
-    }
-
-    /// <summary>Npgsql's failure, or EF Core's retry strategy giving up on it (it wraps it in an InvalidOperationException).</summary>
-    private static bool IsDatabaseUnreachable(Exception e)
-    {
-        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is NpgsqlException)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private async Task SeedAsync(CancellationToken ct)
