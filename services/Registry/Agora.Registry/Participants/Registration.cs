@@ -150,7 +150,7 @@ public static class Registration
             errors.Add(field, "The name is required and must contain visible characters.");
             return null;
         }
-        if (cleaned.Any(char.IsControl))
+        if (FreeText.HasControlCharacters(cleaned))
         {
             errors.Add(field, "The name must not contain control characters.");
             return null;

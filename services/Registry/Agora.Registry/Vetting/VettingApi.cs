@@ -85,7 +85,7 @@ public static class VettingApi
             errors.Add("decision", "The decision must be approve or reject.");
         }
         var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+        if (string.IsNullOrEmpty(reason) || FreeText.HasControlCharacters(reason, allowLineBreaks: true))
         {
             errors.Add("reason", "A reason (visible text) is required for every decision.");
         }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Agora.ServiceDefaults;
-using Agora.Workshops.Common;
 using Agora.Workshops.Data;
 using Agora.Workshops.Programme;
 using Agora.Workshops.Registrations;

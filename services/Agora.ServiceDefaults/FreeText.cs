@@ -1,6 +1,6 @@
-namespace Agora.Workshops.Common;
+namespace Agora.ServiceDefaults;
 
-/// <summary>Checks on free text before it is stored.</summary>
+/// <summary>Checks on free text before it is stored (names, reasons, contributions, codes: every service).</summary>
 public static class FreeText
 {
     /// <summary>
