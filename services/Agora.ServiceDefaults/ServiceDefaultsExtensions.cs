@@ -40,27 +40,22 @@ public static class ServiceDefaultsExtensions
         });
 
         builder.AddAgoraTelemetry();
-        builder.Services.Configure<ForwardedHeadersOptions>(o => ConfigureForwardedHeaders(o, builder.Configuration));
+        // The caller's address from X-Forwarded-For, believed only when the connection comes from a trusted proxy: loopback
+        // (the framework's default) and the networks under Agora:TrustedProxies (CIDR, e.g. the pod network the gateway
+        // runs in, or the ingress controller's in front of the gateway). Per-IP rate limits then count each client, not
+        // the proxy that all their requests come through; anyone else's X-Forwarded-For is ignored.
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            foreach (var network in builder.Configuration.GetSection("Agora:TrustedProxies").GetChildren())
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Value ?? ""));
+            }
+        });
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.AddAgoraProblemDetails();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
-    }
-
-    /// <summary>
-    /// The caller's address from <c>X-Forwarded-For</c>, believed only when the connection comes from a trusted proxy:
-    /// loopback (the framework's default) and the networks under <c>Agora:TrustedProxies</c> (CIDR, e.g. the pod network
-    /// the gateway runs in, or the ingress controller's in front of the gateway). Per-IP rate limits then count each
-    /// client, not the proxy that all their requests come through; anyone else's <c>X-Forwarded-For</c> is ignored.
-    /// </summary>
-    public static void ConfigureForwardedHeaders(ForwardedHeadersOptions options, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
-        foreach (var network in configuration.GetSection("Agora:TrustedProxies").GetChildren())
-        {
-            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Value ?? ""));
-        }
     }
 
     /// <summary>The caller's address (forwarded headers), error handling, then <c>/health/live</c> and <c>/health/ready</c>.</summary>
