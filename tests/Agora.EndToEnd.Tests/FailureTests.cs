@@ -43,7 +43,7 @@ public sealed class FailureTests(PlatformFixture platform)
     [Fact]
     public async Task A_service_whose_database_is_down_is_live_but_not_ready()
     {
-        var (process, rest) = await StartNotificationsWithoutDatabaseAsync(TestInfrastructure.FreePort());
+        var (process, rest) = await StartWithoutDatabaseAsync("Notifications", TestInfrastructure.FreePort());
         using var http = new HttpClient { BaseAddress = rest };
         await WaitUntilLiveAsync(process, http);
 
@@ -95,7 +95,7 @@ public sealed class FailureTests(PlatformFixture platform)
         // to 127.0.0.1:<port>") and nothing in the service turns it into anything else. The processes run in Development,
         // where ASP.NET Core would otherwise answer with the developer exception page.
         var closed = TestInfrastructure.FreePort();
-        var (process, rest) = await StartNotificationsWithoutDatabaseAsync(closed);
+        var (process, rest) = await StartWithoutDatabaseAsync("Notifications", closed);
         var email = $"down-{Guid.NewGuid():N}@example.tn";
         const string password = "correct horse battery staple";
         using var gateway = new HttpClient { BaseAddress = platform.GatewayRest };
@@ -128,13 +128,7 @@ public sealed class FailureTests(PlatformFixture platform)
     [Fact]
     public async Task The_registry_without_its_database_stays_up_live_but_not_ready()
     {
-        var infra = await TestInfrastructure.GetAsync();
-        var closed = TestInfrastructure.FreePort();
-        var (process, rest) = platform.StartService("Registry", new Dictionary<string, string>
-        {
-            ["ConnectionStrings__registrydb"] = new NpgsqlConnectionStringBuilder(platform.Databases["registry"]) { Host = "127.0.0.1", Port = closed }.ConnectionString,
-            ["ConnectionStrings__rabbitmq"] = (await infra.CreateVirtualHostAsync("e2e_registry_nodb")).ToString(),
-        });
+        var (process, rest) = await StartWithoutDatabaseAsync("Registry", TestInfrastructure.FreePort());
         using var http = new HttpClient { BaseAddress = rest };
         await WaitUntilLiveAsync(process, http);
 
@@ -152,16 +146,17 @@ public sealed class FailureTests(PlatformFixture platform)
     }
 
     /// <summary>
-    /// Another notifications service whose database address is a port nothing listens on, on a vhost of its own (it
-    /// competes for none of the platform's messages).
+    /// Another instance of <paramref name="service"/> whose database address is a port nothing listens on, on a vhost of
+    /// its own (it competes for none of the platform's messages).
     /// </summary>
-    private async Task<(PlatformProcess Process, Uri RestUri)> StartNotificationsWithoutDatabaseAsync(int closedPort)
+    private async Task<(PlatformProcess Process, Uri RestUri)> StartWithoutDatabaseAsync(string service, int closedPort)
     {
         var infra = await TestInfrastructure.GetAsync();
-        return platform.StartService("Notifications", new Dictionary<string, string>
+        var key = service.ToLowerInvariant();
+        return platform.StartService(service, new Dictionary<string, string>
         {
-            ["ConnectionStrings__notificationsdb"] = new NpgsqlConnectionStringBuilder(platform.Databases["notifications"]) { Host = "127.0.0.1", Port = closedPort }.ConnectionString,
-            ["ConnectionStrings__rabbitmq"] = (await infra.CreateVirtualHostAsync("e2e_nodb")).ToString(),
+            [$"ConnectionStrings__{key}db"] = new NpgsqlConnectionStringBuilder(platform.Databases[key]) { Host = "127.0.0.1", Port = closedPort }.ConnectionString,
+            ["ConnectionStrings__rabbitmq"] = (await infra.CreateVirtualHostAsync($"e2e_{key}_nodb")).ToString(),
         });
     }
 

@@ -9,7 +9,8 @@ namespace Agora.Registry.Tests.Identity;
 /// </summary>
 public sealed class ForwardedClientRateLimitTests(TightLimitsFactory factory) : IClassFixture<TightLimitsFactory>
 {
-    private HttpClient ClientFrom(string address)
+    /// <summary>A client whose connection comes from <paramref name="address"/>.</summary>
+    internal static HttpClient ClientFrom(RegistryFactory factory, string address)
     {
         _ = factory.Server; // starts the host
         return new HttpClient(factory.Server.CreateHandler(c => c.Connection.RemoteIpAddress = IPAddress.Parse(address)))
@@ -18,7 +19,8 @@ public sealed class ForwardedClientRateLimitTests(TightLimitsFactory factory) : 
         };
     }
 
-    private static async Task<HttpStatusCode> RegisterAsync(HttpClient client, string? forwardedFor)
+    /// <summary>A registration, naming <paramref name="forwardedFor"/> as the client when given.</summary>
+    internal static async Task<HttpStatusCode> RegisterAsync(HttpClient client, string? forwardedFor)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/registry/participants")
         {
@@ -34,7 +36,7 @@ public sealed class ForwardedClientRateLimitTests(TightLimitsFactory factory) : 
     [Fact]
     public async Task Through_a_trusted_proxy_each_forwarded_client_has_its_own_limit()
     {
-        using var gateway = ClientFrom("127.0.0.1");
+        using var gateway = ClientFrom(factory, "127.0.0.1");
 
         // The limit is 2 a minute per client (TightLimitsFactory).
         var first = await RegisterAsync(gateway, "203.0.113.10");
@@ -49,7 +51,7 @@ public sealed class ForwardedClientRateLimitTests(TightLimitsFactory factory) : 
     [Fact]
     public async Task From_anyone_else_a_forwarded_address_is_ignored()
     {
-        using var stranger = ClientFrom("198.51.100.7");
+        using var stranger = ClientFrom(factory, "198.51.100.7");
 
         var first = await RegisterAsync(stranger, "203.0.113.20");
         var second = await RegisterAsync(stranger, "203.0.113.21");
@@ -72,20 +74,8 @@ public sealed class TrustedNetworkRateLimitTests(TrustedNetworkFactory factory) 
     [Fact]
     public async Task A_proxy_in_a_configured_network_is_believed()
     {
-        _ = factory.Server;
-        using var ingress = new HttpClient(factory.Server.CreateHandler(c => c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.7")))
-        {
-            BaseAddress = factory.Server.BaseAddress,
-        };
-        async Task<HttpStatusCode> Register(string client)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/registry/participants")
-            {
-                Content = JsonContent.Create(new { kind = "individual", displayName = "Collectif", preferredLanguage = "fr", email = Api.NewEmail() }),
-            };
-            request.Headers.Add("X-Forwarded-For", client);
-            return (await ingress.SendAsync(request)).StatusCode;
-        }
+        using var ingress = ForwardedClientRateLimitTests.ClientFrom(factory, "198.51.100.7");
+        Task<HttpStatusCode> Register(string client) => ForwardedClientRateLimitTests.RegisterAsync(ingress, client);
 
         // One a minute per client: two clients behind the same proxy both get through, the first one's second is refused.
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests],
