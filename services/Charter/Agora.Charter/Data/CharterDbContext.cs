@@ -7,6 +7,7 @@ using Agora.Charter.Statements;
 using Agora.Charter.Votes;
 using Agora.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Agora.Charter.Data;
 
@@ -46,6 +47,15 @@ public sealed class CharterDbContext(DbContextOptions<CharterDbContext> options)
     public DbSet<PlanAction> Actions => Set<PlanAction>();
 
     public DbSet<Milestone> Milestones => Set<Milestone>();
+
+    /// <summary>
+    /// Every time is stored as UTC: PostgreSQL's timestamptz keeps an instant, and Npgsql refuses to write a
+    /// <see cref="DateTimeOffset"/> with another offset (a time sent as 10:00+01:00, Tunisia's offset, is stored as 09:00Z).
+    /// </summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
