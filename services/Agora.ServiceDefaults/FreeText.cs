@@ -3,6 +3,12 @@ namespace Agora.ServiceDefaults;
 /// <summary>Checks on free text before it is stored (names, reasons, contributions, codes: every service).</summary>
 public static class FreeText
 {
+    /// <summary>The field error for text refused by <see cref="HasControlCharacters"/>.</summary>
+    public const string ControlCharactersError = "must not contain control characters.";
+
+    /// <summary>The same, where line breaks and tabs are allowed.</summary>
+    public const string ControlCharactersInTextError = "must not contain control characters (line breaks and tabs are fine).";
+
     /// <summary>
     /// Whether <paramref name="text"/> holds a control character (NUL, escape, bell, …), which
     /// PostgreSQL cannot store (NUL) or no reader expects; tab and line breaks pass when

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Workshops.Tests.Minutes;
 
@@ -52,6 +53,23 @@ public sealed class MinutesTests(WorkshopsFactory factory) : IClassFixture<Works
         Assert.Equal(HttpStatusCode.Forbidden, (await factory.ClientFor(Guid.NewGuid(), Agora.ServiceDefaults.Roles.Rapporteur)
             .PostAsJsonAsync(url, new { markdown = "# x" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await arrange.Facilitator.PostAsJsonAsync(url, new { markdown = "# x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Minutes_with_control_characters_get_400_naming_the_field_and_no_version_is_written()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var url = $"/api/workshops/workshops/{workshop}/minutes";
+
+        var response = await arrange.Rapporteur.PostAsJsonAsync(url, new { markdown = "# Procès-verbal\n\nDécision\u0000 adoptée" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("markdown", out _));
+        await using (factory.Scope(out var db))
+        {
+            Assert.False(await db.Minutes.AnyAsync(m => m.WorkshopId == workshop));
+        }
+        Assert.Equal(HttpStatusCode.Created, (await arrange.Rapporteur.PostAsJsonAsync(url, new { markdown = "# Procès-verbal\r\n\n\t- adoptée" })).StatusCode);
     }
 
     [Fact]

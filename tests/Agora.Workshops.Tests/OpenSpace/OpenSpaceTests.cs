@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Workshops.Tests.OpenSpace;
 
@@ -67,6 +68,30 @@ public sealed class OpenSpaceTests(WorkshopsFactory factory) : IClassFixture<Wor
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "   " })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = new string('x', 4001) })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "ok", parentId = foreignId })).StatusCode);
+        var bell = await arrange.Facilitator.PostAsJsonAsync(url, new { body = "Réunion\u0007 demain" });
+        Assert.Equal(HttpStatusCode.BadRequest, bell.StatusCode);
+        Assert.True((await bell.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("body", out _));
         Assert.Empty((await arrange.Facilitator.GetFromJsonAsync<JsonElement>(url)).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_report_or_a_moderation_reason_with_control_characters_gets_400_and_records_nothing()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var created = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/posts", new { body = "Première ligne\nDeuxième ligne" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var post = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var report = await factory.ClientFor(Guid.NewGuid(), Roles.Participant).PostAsJsonAsync($"/api/workshops/posts/{post}/report", new { reason = "spam\u0000" });
+        var hide = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/posts/{post}/hide", new { reason = "hors sujet\u001b" });
+
+        foreach (var response in new[] { report, hide })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
+        }
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.PostEvents.AnyAsync(e => e.PostId == post));
+        Assert.False((await db.Posts.SingleAsync(p => p.Id == post)).Hidden);
     }
 }

@@ -126,6 +126,32 @@ public sealed class ProgrammeTests(WorkshopsFactory factory) : IClassFixture<Wor
         Assert.Equal(["facilitatorIds", "theme", "title.en", "title.fr"], fields);
     }
 
+    [Fact]
+    public async Task Control_characters_in_a_workshops_texts_get_400_naming_each_field_and_nothing_is_written()
+    {
+        var marker = $"Atelier {Guid.NewGuid():N}";
+        var body = new
+        {
+            theme = "eau\u0000",
+            title = new { ar = "العدالة", fr = marker, en = "Justice\u001b" },
+            description = new { ar = "سطر\nسطر", fr = "Ligne 1\n\tLigne 2", en = "A bell\u0007" },
+        };
+
+        var response = await arrange.Steering.PostAsJsonAsync("/api/workshops/workshops", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var fields = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
+        Assert.Equal(["description.en", "theme", "title.en"], fields);
+        await using (factory.Scope(out var db))
+        {
+            Assert.False(await db.Workshops.AnyAsync(w => w.TitleFr == marker));
+        }
+        // Line breaks and tabs are fine in a description.
+        var fine = await arrange.Steering.PostAsJsonAsync("/api/workshops/workshops",
+            new { theme = "water", title = new { ar = "العدالة", fr = marker, en = "Justice" }, description = new { ar = "سطر\nسطر", fr = "Ligne 1\n\tLigne 2", en = "Two\r\nlines" } });
+        Assert.Equal(HttpStatusCode.Created, fine.StatusCode);
+    }
+
     public static TheoryData<string, string, string, string?, string?, string?, int, string> BadSessions => new()
     {
         { Arrange.Local(30, 12), Arrange.Local(30, 9), "in_person", "Tunis", "A", null, 10, "end" },
@@ -138,6 +164,9 @@ public sealed class ProgrammeTests(WorkshopsFactory factory) : IClassFixture<Wor
         { Arrange.Local(30, 9), Arrange.Local(30, 12), "by_carrier_pigeon", null, null, null, 10, "mode" },
         { "15/03/2027 09:00", Arrange.Local(30, 12), "in_person", "Tunis", "A", null, 10, "start" },
         { Arrange.Local(-2, 9), Arrange.Local(-2, 12), "in_person", "Tunis", "A", null, 10, "start" },
+        { Arrange.Local(30, 9), Arrange.Local(30, 12), "in_person", "Tunis\u001b", "A", null, 10, "venue" },
+        { Arrange.Local(30, 9), Arrange.Local(30, 12), "in_person", "Tunis", "A\u0007", null, 10, "room" },
+        { Arrange.Local(30, 9), Arrange.Local(30, 12), "online", null, null, "https://meet.example.tn/r\u0000", 10, "link" },
     };
 
     [Theory]

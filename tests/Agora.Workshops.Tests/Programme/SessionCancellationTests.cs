@@ -89,6 +89,9 @@ public sealed class SessionCancellationTests(WorkshopsFactory factory) : IClassF
         Assert.True((await noReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
         var tooLong = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/cancel", new { reason = new string('x', 501) });
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        var control = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/cancel", new { reason = "salle\u0000 fermée" });
+        Assert.Equal(HttpStatusCode.BadRequest, control.StatusCode);
+        Assert.True((await control.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _));
         var malformed = await arrange.Facilitator.PostAsync($"/api/workshops/sessions/{session}/cancel",
             new StringContent("{\"reason\": 42", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);

@@ -240,7 +240,7 @@ public static class ContributionsApi
         }
         else if (theme is not null && FreeText.HasControlCharacters(theme))
         {
-            errors.Add("theme", "must not contain control characters.");
+            errors.Add("theme", FreeText.ControlCharactersError);
         }
         var trimmed = text?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.All(ch => char.IsWhiteSpace(ch) || char.GetUnicodeCategory(ch) == System.Globalization.UnicodeCategory.Format))
@@ -253,7 +253,7 @@ public static class ContributionsApi
         }
         else if (FreeText.HasControlCharacters(trimmed, allowLineBreaks: true))
         {
-            errors.Add("text", "must not contain control characters (line breaks and tabs are fine).");
+            errors.Add("text", FreeText.ControlCharactersInTextError);
         }
         return errors;
     }

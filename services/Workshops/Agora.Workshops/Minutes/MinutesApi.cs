@@ -49,6 +49,10 @@ public static class MinutesApi
         {
             errors.Add("markdown", $"must be at most {MinutesVersion.MaxLength} characters.");
         }
+        else if (FreeText.HasControlCharacters(input.Markdown, allowLineBreaks: true))
+        {
+            errors.Add("markdown", FreeText.ControlCharactersInTextError);
+        }
         if (input.SessionId is Guid sid && !await db.Sessions.AnyAsync(s => s.Id == sid && s.WorkshopId == id, ct))
         {
             errors.Add("sessionId", "is not a session of this workshop.");

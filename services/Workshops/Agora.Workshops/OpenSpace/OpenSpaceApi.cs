@@ -68,6 +68,10 @@ public static class OpenSpaceApi
         {
             errors.Add("body", $"must be at most {Post.MaxLength} characters.");
         }
+        else if (FreeText.HasControlCharacters(body, allowLineBreaks: true))
+        {
+            errors.Add("body", FreeText.ControlCharactersInTextError);
+        }
         if (input.Language is not null && !Languages.IsKnown(input.Language))
         {
             errors.Add("language", "must be ar, fr or en.");
@@ -99,9 +103,9 @@ public static class OpenSpaceApi
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ReportAsync(Guid id, ModerationInput input, ClaimsPrincipal user,
         WorkshopsDbContext db, TimeProvider time, CancellationToken ct)
     {
-        if (input.Reason is { Length: > 500 })
+        if (InvalidReason(input.Reason) is { } invalid)
         {
-            return new FieldErrors().Add("reason", "must be at most 500 characters.").ToProblem();
+            return invalid;
         }
         var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (post is null)
@@ -129,9 +133,9 @@ public static class OpenSpaceApi
     internal static async Task<Results<Ok<PostView>, ValidationProblem, ProblemHttpResult>> ModerateAsync(Guid id, bool hide, ModerationInput input, ClaimsPrincipal user,
         WorkshopsDbContext db, TimeProvider time, CancellationToken ct)
     {
-        if (input.Reason is { Length: > 500 })
+        if (InvalidReason(input.Reason) is { } invalid)
         {
-            return new FieldErrors().Add("reason", "must be at most 500 characters.").ToProblem();
+            return invalid;
         }
         var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (post is null)
@@ -182,6 +186,13 @@ public static class OpenSpaceApi
             .Select(e => new PostEventView(e.Action, e.ActorId, e.Reason, e.At)).ToListAsync(ct);
         return TypedResults.Ok(events);
     }
+
+    private static ValidationProblem? InvalidReason(string? reason) => reason switch
+    {
+        { Length: > 500 } => new FieldErrors().Add("reason", "must be at most 500 characters.").ToProblem(),
+        not null when FreeText.HasControlCharacters(reason, allowLineBreaks: true) => new FieldErrors().Add("reason", FreeText.ControlCharactersInTextError).ToProblem(),
+        _ => null,
+    };
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

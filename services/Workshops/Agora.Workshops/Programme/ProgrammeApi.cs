@@ -195,11 +195,19 @@ public static class ProgrammeApi
         {
             errors.Add("theme", "is required (at most 100 characters).");
         }
+        else if (FreeText.HasControlCharacters(input.Theme))
+        {
+            errors.Add("theme", FreeText.ControlCharactersError);
+        }
         foreach (var (lang, text) in new[] { ("ar", input.Title?.Ar), ("fr", input.Title?.Fr), ("en", input.Title?.En) })
         {
             if (string.IsNullOrWhiteSpace(text) || text.Trim().Length > 300)
             {
                 errors.Add($"title.{lang}", "is required (at most 300 characters).");
+            }
+            else if (FreeText.HasControlCharacters(text))
+            {
+                errors.Add($"title.{lang}", FreeText.ControlCharactersError);
             }
         }
         foreach (var (lang, text) in new[] { ("ar", input.Description?.Ar), ("fr", input.Description?.Fr), ("en", input.Description?.En) })
@@ -207,6 +215,10 @@ public static class ProgrammeApi
             if (text is { Length: > 4000 })
             {
                 errors.Add($"description.{lang}", "must be at most 4000 characters.");
+            }
+            else if (text is not null && FreeText.HasControlCharacters(text, allowLineBreaks: true))
+            {
+                errors.Add($"description.{lang}", FreeText.ControlCharactersInTextError);
             }
         }
         if ((input.FacilitatorIds ?? []).Any(g => g == Guid.Empty))

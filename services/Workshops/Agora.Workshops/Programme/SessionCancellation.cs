@@ -36,6 +36,10 @@ public static class SessionCancellation
         {
             return new FieldErrors().Add("reason", $"is required (at most {MaxReasonLength} characters).").ToProblem();
         }
+        if (FreeText.HasControlCharacters(reason, allowLineBreaks: true))
+        {
+            return new FieldErrors().Add("reason", FreeText.ControlCharactersInTextError).ToProblem();
+        }
         var known = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
         if (known is null)
         {

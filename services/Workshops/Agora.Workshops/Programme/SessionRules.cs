@@ -51,6 +51,13 @@ public static class SessionRules
             {
                 errors.Add("room", "is required for a session in person (at most 100 characters).");
             }
+            foreach (var (field, text) in new[] { ("venue", venue), ("room", room) })
+            {
+                if (text is not null && FreeText.HasControlCharacters(text))
+                {
+                    errors.Add(field, FreeText.ControlCharactersError);
+                }
+            }
         }
         else if (venue is not null || room is not null)
         {
@@ -58,7 +65,8 @@ public static class SessionRules
         }
         if (mode is SessionMode.Online or SessionMode.Hybrid)
         {
-            if (link is null || link.Length > 500 || !Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            if (link is null || link.Length > 500 || FreeText.HasControlCharacters(link)
+                || !Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             {
                 errors.Add("link", "an online session needs an http(s) link (at most 500 characters).");
             }
