@@ -143,4 +143,53 @@ public sealed class InputTests(FakeClockCharterFactory factory) : IClassFixture<
             Assert.Equal(("Autre texte.", 5000), (stored.ProposedText, stored.Rationale!.Length));
         }
     }
+
+    /// <summary>Every text a person writes into the charter refuses control characters (line breaks pass in long texts).</summary>
+    [Fact]
+    public async Task Control_characters_in_the_charters_texts_are_400s_naming_the_field_and_nothing_is_written()
+    {
+        var participant = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
+        var marker = $"Le droit à l'eau {Guid.NewGuid():N}";
+        async Task Refused(HttpResponseMessage response, params string[] fields)
+        {
+            var errors = (await response.ProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("errors");
+            Assert.Equal(fields.Order(), errors.EnumerateObject().Select(e => e.Name).Order());
+        }
+
+        // A statement: its text (line breaks allowed) and its theme.
+        await Refused(await participant.PostAsJsonAsync($"/api/charter/conversations/{Agora.Charter.Statements.Conversation.MainId}/statements",
+            new { text = marker + "\u001b", language = "fr", theme = "eau\u0007" }), "text", "theme");
+        await (await participant.PostAsJsonAsync($"/api/charter/conversations/{Agora.Charter.Statements.Conversation.MainId}/statements",
+            new { text = marker + "\npour tous", language = "fr", theme = "eau" })).ReadAsync(HttpStatusCode.Created);
+        var statement = (await factory.StatementsAsync(Agora.Charter.Statements.Conversation.MainId, 1, status: Agora.Charter.Statements.StatementStatus.Pending))[0];
+        await Refused(await steering.PostAsJsonAsync($"/api/charter/statements/{statement}/reject", new { reason = "doublon\u001b" }), "reason");
+
+        // A charter's title; an amendment's text and rationale, and the reason it is rejected.
+        await Refused(await steering.PostAsJsonAsync("/api/charter/charters", new { title = "Charte\u0007" }), "title");
+        var (draft, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var amendments = $"/api/charter/charters/{draft}/versions/1/amendments";
+        await Refused(await participant.PostAsJsonAsync(amendments, new { articleId = articles[0].Id, text = "Autre\u001b texte.", rationale = "Parce\u0000 que" }),
+            "text", "rationale");
+        var amendment = (await (await participant.PostAsJsonAsync(amendments, new { articleId = articles[0].Id, text = "Autre texte.\nSur deux lignes." }))
+            .ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Refused(await steering.PostAsJsonAsync($"/api/charter/amendments/{amendment}/reject", new { reason = "non\u001b" }), "reason");
+
+        // A coordination group, an action and a milestone.
+        await Refused(await steering.PostAsJsonAsync("/api/charter/coordination/groups",
+            new { name = marker + "\u001b", theme = "eau", mandate = "Suivre\u0007", members = new[] { Guid.NewGuid() } }), "name", "mandate");
+        var (adopted, adoptedArticles) = await factory.CharterAsync(VersionStatus.Adopted);
+        await Refused(await steering.PostAsJsonAsync($"/api/charter/charters/{adopted}/articles/{adoptedArticles[0].LineageId}/actions",
+            new { title = "Cartographier\u001b" }), "title");
+        var action = (await (await steering.PostAsJsonAsync($"/api/charter/charters/{adopted}/articles/{adoptedArticles[0].LineageId}/actions",
+            new { title = "Cartographier les coupures d'eau" })).ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Refused(await steering.PostAsJsonAsync($"/api/charter/actions/{action}/milestones", new { title = "Enquête\u0007" }), "title");
+
+        await using var scope = factory.Scope(out var db);
+        Assert.Equal(1, await db.Statements.CountAsync(s => s.TextFr!.StartsWith(marker)));
+        Assert.Equal(Agora.Charter.Statements.StatementStatus.Pending, (await db.Statements.SingleAsync(s => s.Id == statement)).Status);
+        Assert.Equal(1, await db.Amendments.CountAsync(a => a.CharterId == draft));
+        Assert.False(await db.CoordinationGroups.AnyAsync(g => g.Name.StartsWith(marker)));
+        Assert.False(await db.Milestones.AnyAsync(m => m.ActionId == action));
+        Assert.Equal(1, await db.Actions.CountAsync(a => a.CharterId == adopted));
+    }
 }

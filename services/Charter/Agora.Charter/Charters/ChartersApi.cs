@@ -66,6 +66,10 @@ public static class ChartersApi
         {
             return new FieldErrors().Add("title", "The title is required (at most 200 characters).").ToProblem();
         }
+        if (FreeText.HasControlCharacters(title))
+        {
+            return new FieldErrors().Add("title", FreeText.ControlCharactersError).ToProblem();
+        }
         var conversationId = request.ConversationId ?? Conversation.MainId;
         if (!await db.Conversations.AnyAsync(c => c.Id == conversationId, ct))
         {
@@ -183,6 +187,10 @@ public static class ChartersApi
         {
             errors.Add("text", "The text is required (at most 5000 characters).");
         }
+        else if (FreeText.HasControlCharacters(text, allowLineBreaks: true))
+        {
+            errors.Add("text", FreeText.ControlCharactersInTextError);
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -211,6 +219,10 @@ public static class ChartersApi
         if (text.Length is 0 or > 5000)
         {
             errors.Add("text", "The proposed text is required (at most 5000 characters).");
+        }
+        else if (FreeText.HasControlCharacters(text, allowLineBreaks: true))
+        {
+            errors.Add("text", FreeText.ControlCharactersInTextError);
         }
         if (request.ArticleId is null)
         {
@@ -267,6 +279,10 @@ public static class ChartersApi
         {
             errors.Add("rationale", "The rationale is at most 5000 characters.");
         }
+        else if (trimmed is not null && FreeText.HasControlCharacters(trimmed, allowLineBreaks: true))
+        {
+            errors.Add("rationale", FreeText.ControlCharactersInTextError);
+        }
         return trimmed;
     }
 
@@ -292,6 +308,10 @@ public static class ChartersApi
         if (text.Length is 0 or > 5000)
         {
             errors.Add("text", "The proposed text is required (at most 5000 characters).");
+        }
+        else if (FreeText.HasControlCharacters(text, allowLineBreaks: true))
+        {
+            errors.Add("text", FreeText.ControlCharactersInTextError);
         }
         var rationale = CheckRationale(request.Rationale, errors);
         if (errors.Any)
@@ -413,6 +433,10 @@ public static class ChartersApi
         if (reason.Length is 0 or > 1000)
         {
             return new FieldErrors().Add("reason", "A reason is required (at most 1000 characters).").ToProblem();
+        }
+        if (FreeText.HasControlCharacters(reason, allowLineBreaks: true))
+        {
+            return new FieldErrors().Add("reason", FreeText.ControlCharactersInTextError).ToProblem();
         }
         var a = await db.Amendments.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (a is null)

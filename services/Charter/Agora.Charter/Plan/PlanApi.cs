@@ -50,18 +50,22 @@ public static class PlanApi
     internal static async Task<Results<Created<GroupView>, ValidationProblem>> CreateGroup(CreateGroupRequest request, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        string Required(string? v, string field, int max)
+        string Required(string? v, string field, int max, bool multiline = false)
         {
             var t = v?.Trim() ?? "";
             if (t.Length == 0 || t.Length > max)
             {
                 errors.Add(field, $"Required, at most {max} characters.");
             }
+            else if (FreeText.HasControlCharacters(t, allowLineBreaks: multiline))
+            {
+                errors.Add(field, multiline ? FreeText.ControlCharactersInTextError : FreeText.ControlCharactersError);
+            }
             return t;
         }
         var name = Required(request.Name, "name", 200);
         var theme = Required(request.Theme, "theme", 200);
-        var mandate = Required(request.Mandate, "mandate", 2000);
+        var mandate = Required(request.Mandate, "mandate", 2000, multiline: true);
         if (request.Members is null || request.Members.Count == 0)
         {
             errors.Add("members", "A group has at least one member.");
@@ -124,6 +128,10 @@ public static class PlanApi
         if (title.Length is 0 or > 300)
         {
             errors.Add("title", "Required, at most 300 characters.");
+        }
+        else if (FreeText.HasControlCharacters(title))
+        {
+            errors.Add("title", FreeText.ControlCharactersError);
         }
         await ValidateOwnerAsync(db, request.OwnerParticipantId, request.OwnerGroupId, errors, ct);
         if (errors.Any)
@@ -245,6 +253,10 @@ public static class PlanApi
         if (title.Length is 0 or > 300)
         {
             return new FieldErrors().Add("title", "Required, at most 300 characters.").ToProblem();
+        }
+        if (FreeText.HasControlCharacters(title))
+        {
+            return new FieldErrors().Add("title", FreeText.ControlCharactersError).ToProblem();
         }
         var a = await db.Actions.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (a is null)

@@ -114,6 +114,10 @@ public sealed class Statement
         {
             errors.Add(field, $"The text is at most {MaxLength} characters.");
         }
+        else if (FreeText.HasControlCharacters(t, allowLineBreaks: true))
+        {
+            errors.Add(field, FreeText.ControlCharactersInTextError);
+        }
         return t;
     }
 

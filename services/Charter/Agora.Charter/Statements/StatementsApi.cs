@@ -86,6 +86,10 @@ public static class StatementsApi
         {
             errors.Add("theme", "The theme is required (at most 200 characters).");
         }
+        else if (FreeText.HasControlCharacters(theme))
+        {
+            errors.Add("theme", FreeText.ControlCharactersError);
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -137,6 +141,10 @@ public static class StatementsApi
         if (reason.Length is 0 or > 1000)
         {
             return new FieldErrors().Add("reason", "A reason is required (at most 1000 characters).").ToProblem();
+        }
+        if (FreeText.HasControlCharacters(reason, allowLineBreaks: true))
+        {
+            return new FieldErrors().Add("reason", FreeText.ControlCharactersInTextError).ToProblem();
         }
         var s = await db.Statements.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (s is null)
