@@ -168,6 +168,8 @@ public sealed class FirstSliceTests(PlatformFixture platform)
 
         Assert.Equal("movement", reply.Kind);
         Assert.Equal("fr", reply.PreferredLanguage);
+        Assert.Equal(0, reply.FoundingCallVersion); // registered without adhering
+        Assert.True(reply.CurrentFoundingCallVersion >= 1);
         // Contact details are for the notifications service only: the gateway does not expose them.
         var contacts = new Contacts.ContactsClient(channel);
         var hidden = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await contacts.GetContactDetailsAsync(new GetContactDetailsRequest { ParticipantId = id }));
