@@ -6,8 +6,10 @@ namespace Agora.Workshops.Eligibility;
 /// Remembers, for a short time (<c>Workshops:EligibilityCacheTtl</c>, one minute by default; zero turns
 /// it off), that the registry said a participant is eligible, so someone registering for several
 /// sessions in a row costs one gRPC round trip, not one per session. Only "eligible" is remembered:
-/// a refusal or an unreachable registry is asked again next time, so a newly approved participant
-/// never waits. An erased participant is forgotten at once. Bounded: past
+/// a refusal, an outdated adherence to the founding call or an unreachable registry is asked again
+/// next time, so a newly approved (or re-adhered) participant never waits. The other way round, a
+/// newly published version of the founding call takes effect within the TTL for those remembered
+/// eligible. An erased participant is forgotten at once. Bounded: past
 /// <see cref="MaxEntries"/> entries the oldest-looking half is dropped.
 /// </summary>
 public sealed class EligibilityCache(TimeProvider time, IConfiguration configuration)

@@ -9,6 +9,9 @@ public enum EligibilityAnswer
     NotEligible,
     Unknown,
     RegistryUnavailable,
+
+    /// <summary>Active, but adhered to an older version of the founding call than the current one: must adhere again.</summary>
+    FoundingCallOutdated,
 }
 
 /// <summary>Asks the registry whether a participant may register (approved and adhered to the current founding call).</summary>
@@ -17,7 +20,11 @@ public interface IParticipantEligibility
     Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct);
 }
 
-/// <summary>The production path: <c>agora.registry.v1.Participants/GetParticipant</c> over gRPC; status "active" is eligible.</summary>
+/// <summary>
+/// The production path: <c>agora.registry.v1.Participants/GetParticipant</c> over gRPC. Status "active"
+/// and adhered to the registry's current founding call is eligible; active but adhered to an older
+/// version is <see cref="EligibilityAnswer.FoundingCallOutdated"/>.
+/// </summary>
 public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient client, IConfiguration configuration, TimeProvider time,
     ILogger<GrpcParticipantEligibility> logger) : IParticipantEligibility
 {
@@ -30,7 +37,15 @@ public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient c
         {
             var reply = await client.GetParticipantAsync(new GetParticipantRequest { ParticipantId = participantId.ToString() },
                 deadline: time.GetUtcNow().UtcDateTime + Timeout, cancellationToken: ct);
-            return string.Equals(reply.Status, "active", StringComparison.Ordinal) ? EligibilityAnswer.Eligible : EligibilityAnswer.NotEligible;
+            if (!string.Equals(reply.Status, "active", StringComparison.Ordinal))
+            {
+                return EligibilityAnswer.NotEligible;
+            }
+            // A registry older than current_founding_call_version sends 0 for both versions (0 >= 0): the
+            // status alone decides then, so a rolling upgrade locks no one out.
+            return reply.FoundingCallVersion >= reply.CurrentFoundingCallVersion
+                ? EligibilityAnswer.Eligible
+                : EligibilityAnswer.FoundingCallOutdated;
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {

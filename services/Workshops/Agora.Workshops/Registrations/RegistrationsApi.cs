@@ -61,6 +61,10 @@ public static class RegistrationsApi
             case EligibilityAnswer.RegistryUnavailable:
                 return Problems.Of(StatusCodes.Status503ServiceUnavailable, "registry-unavailable",
                     "Eligibility cannot be checked right now; try again shortly.");
+            case EligibilityAnswer.FoundingCallOutdated:
+                return Problems.Of(StatusCodes.Status403Forbidden, "founding-call-adherence-outdated",
+                    "A new version of the founding call was published since you adhered to it.",
+                    "Adhere to the current version of the founding call (POST /api/registry/me/adherence), then register again.");
             default:
                 return Problems.Of(StatusCodes.Status403Forbidden, "not-eligible",
                     "Only approved participants who adhered to the current founding call can register.");
