@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Agora.ServiceDefaults;
+using Agora.Workshops.Common;
 using Agora.Workshops.Data;
 using Agora.Workshops.Programme;
 using Agora.Workshops.Registrations;
@@ -106,7 +107,7 @@ public static class CheckInApi
         var me = user.ParticipantId();
         if (me is null)
         {
-            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "The token names no participant.");
+            return Access.NoParticipant();
         }
         var rows = await (
             from r in db.Registrations.AsNoTracking()

@@ -3,6 +3,7 @@ using Agora.ServiceDefaults;
 using Agora.Workshops.Data;
 using Agora.Workshops.Programme;
 using Agora.Workshops.Registrations;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Workshops.Common;
@@ -10,6 +11,10 @@ namespace Agora.Workshops.Common;
 /// <summary>Object-level checks shared by the features.</summary>
 public static class Access
 {
+    /// <summary>403 for a signed-in caller whose token names no participant (a partner's client token, say).</summary>
+    public static ProblemHttpResult NoParticipant() =>
+        Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "The token names no participant.");
+
     /// <summary>Registered (confirmed or waitlisted) for any session of the workshop.</summary>
     public static Task<bool> IsRegistrantAsync(WorkshopsDbContext db, Guid workshopId, Guid? participantId, CancellationToken ct) =>
         participantId is null

@@ -30,7 +30,7 @@ public static class RegistrationsApi
     {
         if (user.ParticipantId() is not Guid participantId)
         {
-            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "The token names no participant.");
+            return Access.NoParticipant();
         }
         using var slot = await gate.EnterAsync(ct);
         if (slot is null)
