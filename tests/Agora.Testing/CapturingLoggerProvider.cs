@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Agora.Registry.Tests.Privacy;
+namespace Agora.Testing;
 
 /// <summary>Keeps every log line the service writes (all levels, message, state and exception).</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
@@ -30,22 +29,5 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
             lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
         }
-    }
-}
-
-/// <summary>A registry whose whole log output, at every level, is captured.</summary>
-public sealed class LoggedRegistryFactory : RegistryFactory
-{
-    public CapturingLoggerProvider Logs { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging =>
-        {
-            logging.AddProvider(Logs);
-            logging.SetMinimumLevel(LogLevel.Trace);
-            logging.AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace);
-        });
     }
 }
