@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Agora.Contracts.Registry;
 using Agora.Messaging;
 using Agora.Testing;
@@ -66,6 +67,10 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         var client = Arrange.Participant(factory, erased);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/posts", new { body = "رأيي الشخصي" })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/contributions", new { type = "value", language = "ar", text = "الكرامة" })).StatusCode);
+        var feed = await client.PostAsync("/api/workshops/me/calendar-feed", null);
+        Assert.Equal(HttpStatusCode.Created, feed.StatusCode);
+        var feedUrl = (await feed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().GetAsync(feedUrl)).StatusCode);
         var observer = new ConsumedCounter();
         using var handle = bus.ConnectConsumeObserver(observer);
         var messageId = NewId.NextGuid();
@@ -91,7 +96,10 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
             Assert.Equal("", post.Body);
             Assert.True(post.Erased);
             Assert.False(await db.Contributions.AnyAsync(c => c.WorkshopId == workshop));
+            Assert.False(await db.CalendarFeeds.AnyAsync(f => f.ParticipantId == erased));
         }
+        // The calendar app that subscribed gets nothing more.
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.CreateClient().GetAsync(feedUrl)).StatusCode);
 
         // The same person registers again (say, a new account with the same id in a test), then the erasure is redelivered: the inbox absorbs it.
         var again = await arrange.RegisterAsync(session, erased);

@@ -1,4 +1,5 @@
 using Agora.Messaging;
+using Agora.Workshops.Calendars;
 using Agora.Workshops.Contributions;
 using Agora.Workshops.Minutes;
 using Agora.Workshops.OpenSpace;
@@ -33,6 +34,8 @@ public sealed class WorkshopsDbContext(DbContextOptions<WorkshopsDbContext> opti
     public DbSet<Post> Posts => Set<Post>();
 
     public DbSet<PostEvent> PostEvents => Set<PostEvent>();
+
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -145,6 +148,15 @@ public sealed class WorkshopsDbContext(DbContextOptions<WorkshopsDbContext> opti
             e.HasIndex(p => new { p.PostId, p.ActorId }).IsUnique().HasFilter("action = 'reported' AND actor_id IS NOT NULL")
                 .HasDatabaseName("ux_post_events_one_report_per_person");
             e.HasOne<Post>().WithMany().HasForeignKey(p => p.PostId);
+        });
+
+        modelBuilder.Entity<CalendarFeed>(e =>
+        {
+            e.ToTable("calendar_feeds");
+            e.HasKey(f => f.ParticipantId);
+            e.Property(f => f.TokenHash).HasMaxLength(32);
+            e.Property(f => f.Language).HasMaxLength(2);
+            e.HasIndex(f => f.TokenHash).IsUnique();
         });
     }
 }
