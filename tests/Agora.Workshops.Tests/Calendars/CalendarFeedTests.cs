@@ -149,6 +149,44 @@ public sealed class CalendarFeedTests(WorkshopsFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Only_a_participant_manages_a_feed_and_no_cache_keeps_a_calendar_or_a_new_url()
+    {
+        var partner = factory.ClientFor(Guid.NewGuid(), Roles.Partner);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.PostAsync(Feed, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.GetAsync(Feed)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await partner.DeleteAsync(Feed)).StatusCode);
+
+        var me = Arrange.Participant(factory, Guid.NewGuid());
+        var created = await me.PostAsync(Feed, null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.True(created.Headers.CacheControl?.NoStore);
+        var signedIn = await me.GetAsync("/api/workshops/me/calendar.ics");
+        Assert.True(signedIn.Headers.CacheControl?.NoStore);
+        Assert.True(signedIn.Headers.CacheControl?.Private);
+    }
+
+    [Fact]
+    public async Task Two_requests_for_a_new_url_at_once_leave_one_feed_and_one_working_url()
+    {
+        var participant = Guid.NewGuid();
+        var client = Arrange.Participant(factory, participant);
+
+        var answers = await Task.WhenAll(client.PostAsync(Feed, null), client.PostAsync(Feed, null));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        var anonymous = factory.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        foreach (var answer in answers)
+        {
+            var url = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!;
+            statuses.Add((await anonymous.GetAsync(url)).StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.NotFound], statuses.Order());
+        await using var scope = factory.Scope(out var db);
+        Assert.Equal(1, await db.CalendarFeeds.CountAsync(f => f.ParticipantId == participant));
+    }
+
+    [Fact]
     public async Task The_database_holds_only_a_hash_of_the_token()
     {
         var me = Guid.NewGuid();

@@ -100,6 +100,14 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         }
         // The calendar app that subscribed gets nothing more.
         Assert.Equal(HttpStatusCode.NotFound, (await factory.CreateClient().GetAsync(feedUrl)).StatusCode);
+        // The erased person's access token is still valid for a while: it cannot make a new feed.
+        var late = await client.PostAsync("/api/workshops/me/calendar-feed", null);
+        Assert.Equal(HttpStatusCode.Forbidden, late.StatusCode);
+        Assert.EndsWith("/participant-erased", (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        await using (factory.Scope(out var db))
+        {
+            Assert.False(await db.CalendarFeeds.AnyAsync(f => f.ParticipantId == erased));
+        }
 
         // The same person registers again (say, a new account with the same id in a test), then the erasure is redelivered: the inbox absorbs it.
         var again = await arrange.RegisterAsync(session, erased);

@@ -3,6 +3,7 @@ using System.Text;
 using Agora.ServiceDefaults;
 using Agora.Workshops.Common;
 using Agora.Workshops.Data;
+using Agora.Workshops.Erasure;
 using Agora.Workshops.Programme;
 using Agora.Workshops.Registrations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,8 +27,8 @@ public static class CalendarApi
     public static RouteGroupBuilder MapCalendarApi(this RouteGroupBuilder api)
     {
         api.MapGet("/me/calendar.ics", MineAsync).RequireAuthorization(Policies.Participant);
-        // The feed URL is its own credential. Its token is in the query string, which the ASP.NET Core
-        // and HttpClient trace instrumentations redact (url.query / url.full: "feed=Redacted") and the
+        // The feed URL is its own credential. Its token is in the query string, which the traces redact
+        // (ASP.NET Core's url.query: "feed=Redacted"; System.Net.Http's client spans: "?*") and the
         // request logs (Microsoft.AspNetCore at Information) are off by default: see the README.
         api.MapGet("/calendar.ics", SubscribedAsync).AllowAnonymous();
         api.MapPost("/me/calendar-feed", CreateFeedAsync).RequireAuthorization(Policies.Participant);
@@ -79,7 +80,7 @@ public static class CalendarApi
 
     /// <summary>A new feed URL, replacing (and so ending) any earlier one; its token is shown only in this answer.</summary>
     internal static async Task<Results<Created<CalendarFeedCreated>, ValidationProblem, ProblemHttpResult>> CreateFeedAsync(CalendarFeedInput? input,
-        ClaimsPrincipal user, WorkshopsDbContext db, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, HttpResponse response, WorkshopsDbContext db, TimeProvider time, CancellationToken ct)
     {
         var lang = input?.Lang ?? "ar";
         if (!Languages.IsKnown(lang))
@@ -94,13 +95,27 @@ public static class CalendarApi
         var hash = CalendarFeed.Hash(token);
         var now = time.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % 10)); // to the microsecond, as PostgreSQL keeps it: the answer matches a later GET
-        // One statement, so two requests at once leave one feed (the last) rather than a key violation.
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO calendar_feeds (participant_id, token_hash, language, created_at, last_used_at)
-            VALUES ({me}, {hash}, {lang}, {now}, NULL)
-            ON CONFLICT (participant_id) DO UPDATE
-            SET token_hash = excluded.token_hash, language = excluded.language, created_at = excluded.created_at, last_used_at = NULL
-            """, ct);
+        // Under the participant's erasure lock: a feed is never made for someone already erased (their
+        // access token outlives the erasure by minutes), and one made just before is deleted by it. The
+        // upsert is one statement, so two requests at once leave one feed (the last), not a key violation.
+        var written = await db.InTransactionAsync(async ct =>
+        {
+            await db.Database.ExecuteSqlAsync(ErasedParticipant.LockSql(me), ct);
+            var rows = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO calendar_feeds (participant_id, token_hash, language, created_at, last_used_at)
+                SELECT {me}, {hash}, {lang}, {now}, NULL
+                WHERE NOT EXISTS (SELECT 1 FROM erased_participants WHERE participant_id = {me})
+                ON CONFLICT (participant_id) DO UPDATE
+                SET token_hash = excluded.token_hash, language = excluded.language, created_at = excluded.created_at, last_used_at = NULL
+                """, ct);
+            return (true, rows);
+        }, ct);
+        if (written == 0)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "participant-erased", "This participant was erased.");
+        }
+        // The answer holds a credential: no cache keeps it.
+        response.Headers.CacheControl = "no-store";
         return TypedResults.Created("/api/workshops/me/calendar-feed", new CalendarFeedCreated(CalendarFeed.UrlPrefix + token, lang, now));
     }
 

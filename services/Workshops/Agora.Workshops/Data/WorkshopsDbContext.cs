@@ -1,6 +1,7 @@
 using Agora.Messaging;
 using Agora.Workshops.Calendars;
 using Agora.Workshops.Contributions;
+using Agora.Workshops.Erasure;
 using Agora.Workshops.Minutes;
 using Agora.Workshops.OpenSpace;
 using Agora.Workshops.Profiles;
@@ -36,6 +37,8 @@ public sealed class WorkshopsDbContext(DbContextOptions<WorkshopsDbContext> opti
     public DbSet<PostEvent> PostEvents => Set<PostEvent>();
 
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+
+    public DbSet<ErasedParticipant> ErasedParticipants => Set<ErasedParticipant>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -157,6 +160,13 @@ public sealed class WorkshopsDbContext(DbContextOptions<WorkshopsDbContext> opti
             e.Property(f => f.TokenHash).HasMaxLength(32);
             e.Property(f => f.Language).HasMaxLength(2);
             e.HasIndex(f => f.TokenHash).IsUnique();
+        });
+
+        modelBuilder.Entity<ErasedParticipant>(e =>
+        {
+            e.ToTable("erased_participants");
+            e.HasKey(x => x.ParticipantId);
+            e.Property(x => x.ParticipantId).ValueGeneratedNever();
         });
     }
 }

@@ -10,7 +10,8 @@ namespace Agora.Workshops.Erasure;
 
 /// <summary>
 /// Removes or anonymizes what this service holds on an erased participant: the profile read model
-/// and the calendar feed (its URL stops working) are deleted; registrations for sessions yet to start are cancelled as the person would cancel
+/// and the calendar feed (its URL stops working) are deleted, and a tombstone
+/// (<see cref="ErasedParticipant"/>) keeps a new feed from being made with a token still valid; registrations for sessions yet to start are cancelled as the person would cancel
 /// them (a freed seat goes to the waitlist, under the session's lock), and every registration,
 /// past ones keeping their place in the statistics, is kept under a random id; posts lose their
 /// body and author; unvalidated contributions are deleted, validated ones lose their author; the
@@ -27,6 +28,9 @@ public sealed class ParticipantErasedConsumer(WorkshopsDbContext db, Eligibility
 
     internal static async Task EraseAsync(WorkshopsDbContext db, Guid id, DateTimeOffset now, CancellationToken ct)
     {
+        await db.Database.ExecuteSqlAsync(ErasedParticipant.LockSql(id), ct);
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO erased_participants (participant_id, erased_at) VALUES ({id}, {now}) ON CONFLICT (participant_id) DO NOTHING", ct);
         await db.Profiles.Where(p => p.ParticipantId == id).ExecuteDeleteAsync(ct);
         await db.CalendarFeeds.Where(f => f.ParticipantId == id).ExecuteDeleteAsync(ct);
         var upcoming = await (

@@ -219,6 +219,22 @@ namespace Agora.Workshops.Data.Migrations
                     b.ToTable("contributions", (string)null);
                 });
 
+            modelBuilder.Entity("Agora.Workshops.Erasure.ErasedParticipant", b =>
+                {
+                    b.Property<Guid>("ParticipantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("participant_id");
+
+                    b.Property<DateTimeOffset>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
+
+                    b.HasKey("ParticipantId")
+                        .HasName("pk_erased_participants");
+
+                    b.ToTable("erased_participants", (string)null);
+                });
+
             modelBuilder.Entity("Agora.Workshops.Minutes.MinutesVersion", b =>
                 {
                     b.Property<Guid>("Id")
