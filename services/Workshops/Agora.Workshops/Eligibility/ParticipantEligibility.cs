@@ -21,8 +21,9 @@ public interface IParticipantEligibility
 }
 
 /// <summary>
-/// The production path: <c>agora.registry.v1.Participants/GetParticipant</c> over gRPC. Status "active"
-/// and adhered to the registry's current founding call is eligible; active but adhered to an older
+/// The production path: <c>agora.registry.v1.Participants/GetParticipant</c> over gRPC, judged by the rule
+/// shared with the charter (<see cref="ParticipantReply.IsActive"/>, <see cref="ParticipantReply.AdheresToCurrentFoundingCall"/>):
+/// active and adhered to the registry's current founding call is eligible; active but adhered to an older
 /// version is <see cref="EligibilityAnswer.FoundingCallOutdated"/>.
 /// </summary>
 public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient client, IConfiguration configuration, TimeProvider time,
@@ -37,15 +38,11 @@ public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient c
         {
             var reply = await client.GetParticipantAsync(new GetParticipantRequest { ParticipantId = participantId.ToString() },
                 deadline: time.GetUtcNow().UtcDateTime + Timeout, cancellationToken: ct);
-            if (!string.Equals(reply.Status, "active", StringComparison.Ordinal))
+            if (!reply.IsActive)
             {
                 return EligibilityAnswer.NotEligible;
             }
-            // A registry older than current_founding_call_version sends 0 for both versions (0 >= 0): the
-            // status alone decides then, so a rolling upgrade locks no one out.
-            return reply.FoundingCallVersion >= reply.CurrentFoundingCallVersion
-                ? EligibilityAnswer.Eligible
-                : EligibilityAnswer.FoundingCallOutdated;
+            return reply.AdheresToCurrentFoundingCall ? EligibilityAnswer.Eligible : EligibilityAnswer.FoundingCallOutdated;
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.InvalidArgument)
         {
