@@ -1,75 +1,10 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Agora.Contracts.Registry.V1;
 using Agora.Workshops.Data;
 using Agora.Testing;
-using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Workshops.Tests.Eligibility;
-
-/// <summary>A stand-in registry: a real gRPC server (Kestrel, HTTP/2) answering GetParticipant as a test arranges.</summary>
-public sealed class FakeRegistry : IAsyncDisposable
-{
-    private WebApplication? app;
-
-    public ConcurrentDictionary<Guid, string> Statuses { get; } = new();
-
-    /// <summary>The founding call versions a participant's reply carries (adhered to, current); (0, 0) when absent, as an older registry sends.</summary>
-    public ConcurrentDictionary<Guid, (int Adhered, int Current)> FoundingCall { get; } = new();
-
-    /// <summary>How many times each participant was asked about.</summary>
-    public ConcurrentDictionary<Guid, int> Calls { get; } = new();
-
-    public int Port { get; } = TestInfrastructure.FreePort();
-
-    public async Task StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, o => o.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(this);
-        app = builder.Build();
-        app.MapGrpcService<Service>();
-        await app.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.DisposeAsync();
-        }
-    }
-
-    private sealed class Service(FakeRegistry registry) : Participants.ParticipantsBase
-    {
-        public override Task<ParticipantReply> GetParticipant(GetParticipantRequest request, ServerCallContext context)
-        {
-            var id = Guid.Parse(request.ParticipantId);
-            registry.Calls.AddOrUpdate(id, 1, (_, n) => n + 1);
-            if (!registry.Statuses.TryGetValue(id, out var status))
-            {
-                throw new RpcException(new Status(StatusCode.NotFound, "No such participant."));
-            }
-            if (status == "crash")
-            {
-                throw new RpcException(new Status(StatusCode.Unavailable, "down"));
-            }
-            var (adhered, current) = registry.FoundingCall.GetValueOrDefault(id);
-            return Task.FromResult(new ParticipantReply
-            {
-                ParticipantId = request.ParticipantId, Kind = "individual", Status = status, PreferredLanguage = "ar",
-                FoundingCallVersion = adhered, CurrentFoundingCallVersion = current,
-            });
-        }
-    }
-}
 
 /// <summary>The service with its production eligibility path: the gRPC client configured by <c>Workshops:RegistryGrpc</c>.</summary>
 public sealed class RealRegistryFactory : Agora.Testing.ServiceFactory<WorkshopsMarker, WorkshopsDbContext>
@@ -78,7 +13,7 @@ public sealed class RealRegistryFactory : Agora.Testing.ServiceFactory<Workshops
     {
     }
 
-    public FakeRegistry Registry { get; } = new();
+    public FakeParticipantsRegistry Registry { get; } = new();
 
     protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("Workshops:RegistryGrpc", $"http://127.0.0.1:{Registry.Port}")];
 

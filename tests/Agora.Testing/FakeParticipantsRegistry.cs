@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Agora.Contracts.Registry.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agora.Testing;
+
+/// <summary>
+/// A stand-in registry: a real gRPC server (Kestrel, HTTP/2) answering <c>agora.registry.v1.Participants/GetParticipant</c>
+/// as a test arranges — the eligibility question workshops' registrations and the charter's ballots ask.
+/// </summary>
+public sealed class FakeParticipantsRegistry : IAsyncDisposable
+{
+    private WebApplication? app;
+
+    /// <summary>A participant's status ("active", "pending", "rejected", …); "crash" answers Unavailable; absent: NotFound.</summary>
+    public ConcurrentDictionary<Guid, string> Statuses { get; } = new();
+
+    /// <summary>The founding call versions a participant's reply carries (adhered to, current); (0, 0) when absent, as an older registry sends.</summary>
+    public ConcurrentDictionary<Guid, (int Adhered, int Current)> FoundingCall { get; } = new();
+
+    /// <summary>How many times each participant was asked about.</summary>
+    public ConcurrentDictionary<Guid, int> Calls { get; } = new();
+
+    public int Port { get; } = TestInfrastructure.FreePort();
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, o => o.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(this);
+        app = builder.Build();
+        app.MapGrpcService<Service>();
+        await app.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private sealed class Service(FakeParticipantsRegistry registry) : Participants.ParticipantsBase
+    {
+        public override Task<ParticipantReply> GetParticipant(GetParticipantRequest request, ServerCallContext context)
+        {
+            var id = Guid.Parse(request.ParticipantId);
+            registry.Calls.AddOrUpdate(id, 1, (_, n) => n + 1);
+            if (!registry.Statuses.TryGetValue(id, out var status))
+            {
+                throw new RpcException(new Status(StatusCode.NotFound, "No such participant."));
+            }
+            if (status == "crash")
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, "down"));
+            }
+            var (adhered, current) = registry.FoundingCall.GetValueOrDefault(id);
+            return Task.FromResult(new ParticipantReply
+            {
+                ParticipantId = request.ParticipantId, Kind = "individual", Status = status, PreferredLanguage = "ar",
+                FoundingCallVersion = adhered, CurrentFoundingCallVersion = current,
+            });
+        }
+    }
+}
