@@ -1,16 +1,23 @@
+using System.Collections.Concurrent;
 using Agora.Charter.Charters;
 using Agora.Charter.Data;
+using Agora.Charter.Eligibility;
 using Agora.Charter.Statements;
 using Agora.Messaging;
 using Agora.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agora.Charter.Tests;
 
-/// <summary>The charter service on its own database and vhost; analysis recomputed quickly in the background.</summary>
+/// <summary>
+/// The charter service on its own database and vhost; analysis recomputed quickly in the background; the registry's
+/// eligibility check (ballots, amendment votes) replaced by <see cref="FakeVoterEligibility"/> unless
+/// <see cref="AsksTheRegistry"/>.
+/// </summary>
 public class CharterFactory() : ServiceFactory<CharterMarker, CharterDbContext>("charterdb")
 {
     protected override IEnumerable<KeyValuePair<string, string>> Settings =>
@@ -25,10 +32,20 @@ public class CharterFactory() : ServiceFactory<CharterMarker, CharterDbContext>(
     /// <summary>Holds saves back when a test arms it, to make two requests write at the same moment.</summary>
     public SaveGate Gate { get; } = new();
 
+    /// <summary>Who may cast a ballot or vote on an amendment, when the registry is not asked: everyone unless a test says otherwise.</summary>
+    public FakeVoterEligibility Eligibility { get; } = new();
+
+    /// <summary>True: the production eligibility path (gRPC to <c>Charter:RegistryGrpc</c>) stays in place.</summary>
+    protected virtual bool AsksTheRegistry => false;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services => services.ConfigureDbContext<CharterDbContext>(o => o.AddInterceptors(Gate)));
+        if (!AsksTheRegistry)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<IVoterEligibility>(Eligibility));
+        }
     }
 
     /// <summary>Arranges accepted (or other) statements directly in the database.</summary>
@@ -89,4 +106,15 @@ public sealed class FakeClockCharterFactory : CharterFactory
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
+}
+
+/// <summary>Answers eligibility as a test arranges it; everyone is eligible unless told otherwise.</summary>
+public sealed class FakeVoterEligibility : IVoterEligibility
+{
+    private readonly ConcurrentDictionary<Guid, EligibilityAnswer> answers = new();
+
+    public void Set(Guid participantId, EligibilityAnswer answer) => answers[participantId] = answer;
+
+    public Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct) =>
+        Task.FromResult(answers.GetValueOrDefault(participantId, EligibilityAnswer.Eligible));
 }

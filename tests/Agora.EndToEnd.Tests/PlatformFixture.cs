@@ -126,6 +126,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         return new Dictionary<string, string>(common)
         {
             ["Workshops__RegistryGrpc"] = $"http://127.0.0.1:{registry.GrpcPort}",
+            ["Charter__RegistryGrpc"] = $"http://127.0.0.1:{registry.GrpcPort}",
             ["Notifications__RegistryGrpc"] = $"http://127.0.0.1:{registry.GrpcPort}",
             ["Notifications__Auth__TokenEndpoint"] = $"http://127.0.0.1:{registry.RestPort}/connect/token",
             ["Notifications__Smtp__Port"] = $"{TestInfrastructure.FreePort()}", // nothing listens: email deliveries wait and retry

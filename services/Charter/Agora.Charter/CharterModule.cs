@@ -4,10 +4,12 @@ using Agora.Charter.Charters;
 using Agora.Charter.Consensus;
 using Agora.Charter.Constituencies;
 using Agora.Charter.Data;
+using Agora.Charter.Eligibility;
 using Agora.Charter.Import;
 using Agora.Charter.Plan;
 using Agora.Charter.Statements;
 using Agora.Charter.Votes;
+using Agora.Contracts.Registry.V1;
 using Agora.Messaging;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,6 +17,9 @@ namespace Agora.Charter;
 
 public static class CharterModule
 {
+    /// <summary>Configuration key of the registry's gRPC address (who may cast a ballot or vote on an amendment).</summary>
+    public const string RegistryGrpcKey = "Charter:RegistryGrpc";
+
     public static IHostApplicationBuilder AddCharter(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<CharterDbContext>("charterdb");
@@ -25,6 +30,9 @@ public static class CharterModule
             bus.AddConsumer<ParticipantErasedConsumer>();
         });
         builder.Services.AddGrpc();
+        builder.Services.AddGrpcClient<Participants.ParticipantsClient>(o =>
+            o.Address = new Uri(builder.Configuration[RegistryGrpcKey] ?? "http://127.0.0.1:5102"));
+        builder.Services.AddScoped<IVoterEligibility, GrpcVoterEligibility>();
         builder.Services.Configure<CommonMinimumOptions>(builder.Configuration.GetSection("Charter:CommonMinimum"));
         builder.Services.Configure<AnalysisScheduleOptions>(builder.Configuration.GetSection("Charter:Analysis"));
         builder.Services.Configure<DeadlineOptions>(builder.Configuration.GetSection("Charter:Plan"));

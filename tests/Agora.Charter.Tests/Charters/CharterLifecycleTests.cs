@@ -4,6 +4,7 @@ using System.Text.Json;
 using Agora.Charter.Adoption;
 using Agora.Charter.Consensus;
 using Agora.Charter.Constituencies;
+using Agora.Charter.Eligibility;
 using Agora.Charter.Plan;
 using Agora.Charter.Statements;
 using Agora.Charter.Votes;
@@ -172,6 +173,9 @@ public sealed class CharterLifecycleTests(FakeClockCharterFactory factory) : ICl
         }
         await (await factory.ClientFor(voters[0], Roles.Participant).PostAsJsonAsync(casts, new { choice = "objection" })).ProblemAsync(HttpStatusCode.Conflict, "ballot-already-cast");
         await (await factory.ClientFor(voters[6], Roles.Participant).PostAsJsonAsync(casts, new { choice = "abstain" })).ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        // One the registry does not report approved (the real check: Eligibility/RegistryEligibilityTests) is refused and not counted.
+        factory.Eligibility.Set(voters[5], EligibilityAnswer.NotEligible);
+        await (await factory.ClientFor(voters[5], Roles.Participant).PostAsJsonAsync(casts, new { choice = "consent" })).ProblemAsync(HttpStatusCode.Forbidden, "not-eligible");
         await (await steering.PostAsync($"/api/charter/ballots/{ballotId}/close", null)).ProblemAsync(HttpStatusCode.Conflict, "ballot-window-open");
 
         factory.Clock.Advance(TimeSpan.FromMinutes(3));

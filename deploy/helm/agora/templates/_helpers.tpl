@@ -196,6 +196,9 @@ Agora__Auth__Issuer: {{ $root.Values.identity.issuer | quote }}
 {{- if eq $c.name "workshops" }}
 Workshops__RegistryGrpc: {{ $registryGrpc | quote }}
 {{- end }}
+{{- if eq $c.name "charter" }}
+Charter__RegistryGrpc: {{ $registryGrpc | quote }}
+{{- end }}
 {{- if eq $c.name "notifications" }}
 {{- /* Notifications:*, read by services/Notifications/Agora.Notifications (README "Configuration"). */}}
 Notifications__RegistryGrpc: {{ $registryGrpc | quote }}

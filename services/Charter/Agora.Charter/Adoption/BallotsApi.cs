@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Agora.Charter.Charters;
 using Agora.Charter.Constituencies;
 using Agora.Charter.Data;
+using Agora.Charter.Eligibility;
 using Agora.Charter.Plan;
 using Agora.Contracts.Charter;
 using Agora.Messaging;
@@ -102,8 +103,12 @@ public static class BallotsApi
         return b is null ? Problems.NotFound("ballot") : TypedResults.Ok(await ViewAsync(db, b, ct));
     }
 
+    /// <summary>
+    /// One ballot per participant inside the window; only participants the registry says are approved and adhered to the
+    /// current founding call (asked after the cheap checks, before anything is written).
+    /// </summary>
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Cast(Guid id, CastBallot request, ClaimsPrincipal user,
-        CharterDbContext db, TimeProvider time, CancellationToken ct)
+        CharterDbContext db, IVoterEligibility eligibility, TimeProvider time, CancellationToken ct)
     {
         if (request.Choice is not ("consent" or "objection"))
         {
@@ -122,6 +127,10 @@ public static class BallotsApi
         if (!ballot.IsOpenAt(now))
         {
             return Problems.Conflict("ballot-not-open", "The ballot is not open now.", $"It is open from {ballot.OpensAt:O} to {ballot.ClosesAt:O}.");
+        }
+        if ((await eligibility.CheckAsync(me, ct)).Refusal() is { } refusal)
+        {
+            return refusal;
         }
         var kind = await db.Profiles.Where(p => p.ParticipantId == me).Select(p => p.Kind).FirstOrDefaultAsync(ct);
         db.BallotCasts.Add(new BallotCast

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Agora.Charter.Adoption;
 using Agora.Charter.Constituencies;
 using Agora.Charter.Data;
+using Agora.Charter.Eligibility;
 using Agora.Messaging;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -113,8 +114,12 @@ public static class AmendmentVotesApi
         return v is null ? Problems.NotFound("amendment vote") : TypedResults.Ok(await ViewAsync(db, v, ct));
     }
 
+    /// <summary>
+    /// Once per participant inside the window, while the amendment's version is the current draft; only participants the
+    /// registry says are approved and adhered to the current founding call (asked before anything is written).
+    /// </summary>
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Cast(Guid id, CastVote request, ClaimsPrincipal user,
-        CharterDbContext db, TimeProvider time, CancellationToken ct)
+        CharterDbContext db, IVoterEligibility eligibility, TimeProvider time, CancellationToken ct)
     {
         if (!AmendmentVoteCast.IsChoice(request.Choice))
         {
@@ -138,6 +143,10 @@ public static class AmendmentVotesApi
         if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
         {
             return Problems.Conflict("version-superseded", "The amendment is against a version that was superseded; the vote can no longer change it.");
+        }
+        if ((await eligibility.CheckAsync(me, ct)).Refusal() is { } refusal)
+        {
+            return refusal;
         }
         var kind = await db.Profiles.Where(p => p.ParticipantId == me).Select(p => p.Kind).FirstOrDefaultAsync(ct);
         db.AmendmentVoteCasts.Add(new AmendmentVoteCast
