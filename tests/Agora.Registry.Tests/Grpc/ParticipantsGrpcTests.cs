@@ -1,16 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
 using Agora.Contracts.Registry.V1;
+using Agora.Registry.Participants;
 using Agora.ServiceDefaults;
 using Agora.Testing;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.EntityFrameworkCore;
 using ParticipantsClient = Agora.Contracts.Registry.V1.Participants.ParticipantsClient;
 
 namespace Agora.Registry.Tests.Grpc;
 
 /// <summary>
-/// <c>Participants.GetParticipant</c>, what the workshops service asks before a registration. Its own
+/// <c>Participants.GetParticipant</c>, what the workshops service asks before a registration, and
+/// <c>Participants.CountEligible</c>, the charter's electorate at a ballot's close. Its own
 /// database: publishing a founding call version here changes the current version for every participant.
 /// </summary>
 public sealed class ParticipantsGrpcTests(RegistryFactory factory) : IClassFixture<RegistryFactory>, IDisposable
@@ -53,6 +56,52 @@ public sealed class ParticipantsGrpcTests(RegistryFactory factory) : IClassFixtu
 
         var again = await GetAsync(adhered);
         Assert.Equal(("active", 2, 2), (again.Status, again.FoundingCallVersion, again.CurrentFoundingCallVersion));
+    }
+
+    /// <summary>(eligible, current founding call version), as <c>CountEligible</c> answers.</summary>
+    private async Task<(int, int)> CountAsync()
+    {
+        var reply = await Client.CountEligibleAsync(new CountEligibleRequest());
+        return (reply.Eligible, reply.CurrentFoundingCallVersion);
+    }
+
+    private async Task<int> PublishFoundingCallAsync() =>
+        (await factory.ClientFor(Guid.NewGuid(), Roles.Steering)
+            .PostAsJsonAsync("/api/registry/founding-call/versions", new { ar = "نص جديد", fr = "Nouveau texte", en = "New text" })
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("version").GetInt32();
+
+    /// <summary>Sets a participant's standing directly: its status and the founding call version it adhered to.</summary>
+    private async Task StandingAsync(Guid id, ParticipantStatus status, int adhered)
+    {
+        await using var scope = factory.Scope(out var db);
+        var p = await db.Participants.SingleAsync(p => p.Id == id);
+        (p.Status, p.FoundingCallVersion, p.AdheredAt) = (status, adhered, DateTimeOffset.UtcNow);
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task CountEligible_counts_only_active_participants_adhered_to_the_current_founding_call_and_follows_a_new_publication()
+    {
+        // A fresh version first: every participant of this class's other tests is outdated by it, so the count starts at 0.
+        var current = await PublishFoundingCallAsync();
+        Assert.Equal((0, current), await CountAsync());
+        var (pending, rejected, active, outdated) = (await Api.RegisterAsync(anonymous, "organization"), await Api.RegisterAsync(anonymous, "movement"),
+            await Api.RegisterAsync(anonymous, "individual"), await Api.RegisterAsync(anonymous, "organization"));
+        await StandingAsync(pending, ParticipantStatus.Pending, current);   // adhered, vetting not done
+        await StandingAsync(rejected, ParticipantStatus.Rejected, current); // refused at vetting
+        await StandingAsync(active, ParticipantStatus.Active, current);
+        await StandingAsync(outdated, ParticipantStatus.Active, current - 1);
+
+        Assert.Equal((1, current), await CountAsync());
+
+        var next = await PublishFoundingCallAsync();
+        Assert.Equal((0, next), await CountAsync()); // everyone must adhere again
+
+        foreach (var id in new[] { active, outdated })
+        {
+            await factory.ClientFor(id, Roles.Participant).PostAsJsonAsync("/api/registry/me/adherence", new { version = next }).JsonAsync(HttpStatusCode.OK);
+        }
+        Assert.Equal((2, next), await CountAsync());
     }
 
     [Fact]

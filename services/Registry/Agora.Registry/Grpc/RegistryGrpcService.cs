@@ -39,4 +39,24 @@ public sealed class RegistryGrpcService(RegistryDbContext db) : Contracts.Regist
             CurrentFoundingCallVersion = p.CurrentFoundingCallVersion ?? 0,
         };
     }
+
+    /// <summary>
+    /// The charter's electorate at a ballot's close: participants active and adhered to the current founding call version
+    /// (<see cref="ParticipantReply.IsActive"/>, <see cref="ParticipantReply.AdheresToCurrentFoundingCall"/>), counted by one
+    /// query (the latest version row, with the count as a correlated subquery).
+    /// </summary>
+    public override async Task<CountEligibleReply> CountEligible(CountEligibleRequest request, ServerCallContext context)
+    {
+        var current = await db.FoundingCallVersions.AsNoTracking().OrderByDescending(v => v.Version)
+            .Select(v => new
+            {
+                v.Version,
+                Eligible = db.Participants.Count(p => p.Status == ParticipantStatus.Active && p.FoundingCallVersion == v.Version),
+            })
+            .FirstOrDefaultAsync(context.CancellationToken);
+        // Version 1 is seeded by the migrations; without any version, status alone decides, as ParticipantReply's rule says.
+        return current is null
+            ? new CountEligibleReply { Eligible = await db.Participants.CountAsync(p => p.Status == ParticipantStatus.Active, context.CancellationToken) }
+            : new CountEligibleReply { Eligible = current.Eligible, CurrentFoundingCallVersion = current.Version };
+    }
 }
