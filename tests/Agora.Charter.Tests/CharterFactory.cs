@@ -108,13 +108,21 @@ public sealed class FakeClockCharterFactory : CharterFactory
     }
 }
 
-/// <summary>Answers eligibility as a test arranges it; everyone is eligible unless told otherwise.</summary>
+/// <summary>
+/// Answers eligibility as a test arranges it; everyone is eligible unless told otherwise, and the registry's eligible count
+/// is unknown (a closed ballot's electorate is its profile count) unless a test sets <see cref="Eligible"/>.
+/// </summary>
 public sealed class FakeVoterEligibility : IVoterEligibility
 {
     private readonly ConcurrentDictionary<Guid, EligibilityAnswer> answers = new();
+
+    /// <summary>What the registry counts eligible at a ballot's close; null (the default): the registry cannot say.</summary>
+    public int? Eligible { get; set; }
 
     public void Set(Guid participantId, EligibilityAnswer answer) => answers[participantId] = answer;
 
     public Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct) =>
         Task.FromResult(answers.GetValueOrDefault(participantId, EligibilityAnswer.Eligible));
+
+    public Task<int?> CountEligibleAsync(CancellationToken ct) => Task.FromResult(Eligible);
 }

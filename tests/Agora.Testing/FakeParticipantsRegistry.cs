@@ -11,7 +11,8 @@ namespace Agora.Testing;
 
 /// <summary>
 /// A stand-in registry: a real gRPC server (Kestrel, HTTP/2) answering <c>agora.registry.v1.Participants/GetParticipant</c>
-/// as a test arranges — the eligibility question workshops' registrations and the charter's ballots ask.
+/// as a test arranges — the eligibility question workshops' registrations and the charter's ballots ask — and
+/// <c>CountEligible</c>, the electorate the charter asks for at a ballot's close.
 /// </summary>
 public sealed class FakeParticipantsRegistry : IAsyncDisposable
 {
@@ -25,6 +26,17 @@ public sealed class FakeParticipantsRegistry : IAsyncDisposable
 
     /// <summary>How many times each participant was asked about.</summary>
     public ConcurrentDictionary<Guid, int> Calls { get; } = new();
+
+    /// <summary>What <c>CountEligible</c> answers; null (the default): Unavailable, as a registry that is down.</summary>
+    public int? Eligible { get; set; }
+
+    /// <summary>How long <c>CountEligible</c> takes to answer (to outlast a caller's deadline); none by default.</summary>
+    public TimeSpan CountDelay { get; set; }
+
+    /// <summary>How many times <c>CountEligible</c> was asked.</summary>
+    public int CountCalls => countCalls;
+
+    private int countCalls;
 
     public int Port { get; } = TestInfrastructure.FreePort();
 
@@ -67,6 +79,18 @@ public sealed class FakeParticipantsRegistry : IAsyncDisposable
                 ParticipantId = request.ParticipantId, Kind = "individual", Status = status, PreferredLanguage = "ar",
                 FoundingCallVersion = adhered, CurrentFoundingCallVersion = current,
             });
+        }
+
+        public override async Task<CountEligibleReply> CountEligible(CountEligibleRequest request, ServerCallContext context)
+        {
+            Interlocked.Increment(ref registry.countCalls);
+            if (registry.CountDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(registry.CountDelay, context.CancellationToken);
+            }
+            return registry.Eligible is { } eligible
+                ? new CountEligibleReply { Eligible = eligible, CurrentFoundingCallVersion = 1 }
+                : throw new RpcException(new Status(StatusCode.Unavailable, "down"));
         }
     }
 }

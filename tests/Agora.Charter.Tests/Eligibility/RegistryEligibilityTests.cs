@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Agora.Charter.Adoption;
 using Agora.Charter.Charters;
+using Agora.Charter.Constituencies;
 using Agora.Charter.Statements;
 using Agora.ServiceDefaults;
 using Agora.Testing;
@@ -127,6 +129,84 @@ public sealed class RegistryEligibilityTests(RegistryCharterFactory factory) : I
         Assert.Equal(HttpStatusCode.Created, (await factory.ClientFor(pending, Roles.Participant).VoteAsync(statement, "agree")).StatusCode);
 
         Assert.False(factory.Registry.Calls.ContainsKey(pending));
+    }
+
+    /// <summary>
+    /// A ballot on a final version whose window has ended, with <paramref name="casts"/> consents stored and
+    /// <paramref name="profiles"/> more participant profiles (registered participants, most of them never eligible).
+    /// </summary>
+    private async Task<Guid> EndedBallotAsync(int casts, int profiles)
+    {
+        var (charter, _) = await factory.CharterAsync(VersionStatus.Final);
+        var ballot = (await (await steering.PostAsJsonAsync($"/api/charter/charters/{charter}/versions/1/ballots",
+            new { closesAt = DateTimeOffset.UtcNow.AddHours(1), quorum = 1, majority = 0.5 })).ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await using var scope = factory.Scope(out var db);
+        var now = DateTimeOffset.UtcNow;
+        db.BallotCasts.AddRange(Enumerable.Range(0, casts).Select(_ => new BallotCast
+        {
+            Id = Guid.CreateVersion7(), BallotId = ballot, ParticipantId = Guid.NewGuid(), Consent = true, College = "individual", CastAt = now,
+        }));
+        db.Profiles.AddRange(Enumerable.Range(0, profiles).Select(_ => new ParticipantProfile { ParticipantId = Guid.NewGuid(), Kind = "individual", ChangedAt = now }));
+        await db.SaveChangesAsync();
+        await EndWindowAsync(db.Ballots.Where(b => b.Id == ballot).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.OpensAt, now.AddHours(-2)).SetProperty(b => b.ClosesAt, now.AddSeconds(-1))));
+        return ballot;
+    }
+
+    private async Task<int> ProfilesAsync()
+    {
+        await using var scope = factory.Scope(out var db);
+        return await db.Profiles.CountAsync();
+    }
+
+    [Fact]
+    public async Task A_closed_ballots_turnout_is_its_casts_over_the_participants_the_registry_counts_eligible_at_the_close()
+    {
+        var ballot = await EndedBallotAsync(casts: 10, profiles: 60); // 60 registered here, only 40 of them eligible
+        (factory.Registry.Eligible, factory.Registry.CountDelay) = (40, TimeSpan.Zero);
+        var asked = factory.Registry.CountCalls;
+
+        var closed = await (await steering.PostAsync($"/api/charter/ballots/{ballot}/close", null)).ReadAsync(HttpStatusCode.OK);
+
+        Assert.Equal((40, 0.25), (closed.GetProperty("electorate").GetInt32(), closed.GetProperty("turnout").GetDouble()));
+        Assert.Equal(10, closed.GetProperty("result").GetProperty("cast").GetInt32());
+        Assert.Equal(asked + 1, factory.Registry.CountCalls);
+        var read = await (await steering.GetAsync($"/api/charter/ballots/{ballot}")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal((40, 0.25), (read.GetProperty("electorate").GetInt32(), read.GetProperty("turnout").GetDouble()));
+    }
+
+    [Fact]
+    public async Task With_the_registry_down_a_ballot_still_closes_and_its_electorate_is_the_profile_count()
+    {
+        var ballot = await EndedBallotAsync(casts: 10, profiles: 30);
+        (factory.Registry.Eligible, factory.Registry.CountDelay) = (null, TimeSpan.Zero); // answers Unavailable
+        var profiles = await ProfilesAsync();
+
+        var closed = await (await steering.PostAsync($"/api/charter/ballots/{ballot}/close", null)).ReadAsync(HttpStatusCode.OK);
+
+        Assert.Equal("closed", closed.GetProperty("status").GetString());
+        Assert.True(closed.GetProperty("result").GetProperty("adopted").GetBoolean());
+        Assert.Equal((profiles, 10.0 / profiles), (closed.GetProperty("electorate").GetInt32(), closed.GetProperty("turnout").GetDouble()));
+    }
+
+    [Fact]
+    public async Task A_registry_slower_than_the_deadline_does_not_hold_a_ballots_close_the_profile_count_stands_in()
+    {
+        var ballot = await EndedBallotAsync(casts: 10, profiles: 30);
+        (factory.Registry.Eligible, factory.Registry.CountDelay) = (40, TimeSpan.FromMinutes(2)); // Charter:RegistryTimeout: 5 s
+        var profiles = await ProfilesAsync();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var closed = await (await steering.PostAsync($"/api/charter/ballots/{ballot}/close", null)).ReadAsync(HttpStatusCode.OK);
+
+            Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(60));
+            Assert.Equal(profiles, closed.GetProperty("electorate").GetInt32());
+        }
+        finally
+        {
+            factory.Registry.CountDelay = TimeSpan.Zero;
+        }
     }
 
     /// <summary>Moves a vote's window into the past (the service's clock is the real one here), so it can be closed and counted.</summary>

@@ -34,7 +34,10 @@ public sealed class Ballot
 
     public bool? Adopted { get; set; }
 
-    /// <summary>Participants known to the charter service when the ballot closed (turnout denominator).</summary>
+    /// <summary>
+    /// Participants eligible when the ballot closed, as the registry counted them (turnout denominator); the profiles known
+    /// to the charter service when the registry could not say. Never fewer than the ballots cast.
+    /// </summary>
     public int? Electorate { get; set; }
 
     public DateTimeOffset? ClosedAt { get; set; }

@@ -153,8 +153,13 @@ public static class BallotsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Closes a ballot once its window has ended: tallies, publishes the result, adopts and plans on success.</summary>
-    internal static async Task<Results<Ok<BallotView>, ProblemHttpResult>> Close(Guid id, CharterDbContext db, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// Closes a ballot once its window has ended: tallies, publishes the result, adopts and plans on success. The electorate
+    /// (turnout's denominator) is the number of participants the registry counts eligible at the close; when it cannot
+    /// say, the number of profiles this service holds (every registered participant, so turnout reads low).
+    /// </summary>
+    internal static async Task<Results<Ok<BallotView>, ProblemHttpResult>> Close(Guid id, CharterDbContext db, IVoterEligibility eligibility,
+        TimeProvider time, CancellationToken ct)
     {
         var ballot = await db.Ballots.FirstOrDefaultAsync(b => b.Id == id, ct);
         if (ballot is null)
@@ -170,6 +175,8 @@ public static class BallotsApi
         {
             return Problems.Conflict("ballot-window-open", "The ballot window has not ended yet.");
         }
+        // Asked before the transaction, so no row stays locked while the registry answers (at most Charter:RegistryTimeout).
+        var eligible = await eligibility.CountEligibleAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Claims the ballot: of two closes at once, the second waits here for the first to commit, then finds it closed
         // and writes nothing (no second result, adoption or plan).
@@ -183,7 +190,7 @@ public static class BallotsApi
         ballot.Status = BallotStatus.Closed;
         ballot.Adopted = tally.Adopted;
         ballot.ClosedAt = now;
-        ballot.Electorate = Math.Max(await db.Profiles.CountAsync(ct), tally.Cast);
+        ballot.Electorate = Math.Max(eligible ?? await db.Profiles.CountAsync(ct), tally.Cast);
         db.AddEvent(new BallotClosed(ballot.Id, ballot.CharterId, ballot.VersionNumber, tally.Adopted, now), now);
         if (tally.Adopted)
         {

@@ -27,6 +27,12 @@ public enum EligibilityAnswer
 public interface IVoterEligibility
 {
     Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct);
+
+    /// <summary>
+    /// How many participants may decide now (a ballot's electorate at its close); null when the registry cannot say
+    /// (unreachable, failing, past the deadline, or too old to know the question).
+    /// </summary>
+    Task<int?> CountEligibleAsync(CancellationToken ct);
 }
 
 /// <summary>
@@ -37,15 +43,20 @@ public interface IVoterEligibility
 public sealed class GrpcVoterEligibility(Participants.ParticipantsClient client, IConfiguration configuration, TimeProvider time,
     ILogger<GrpcVoterEligibility> logger) : IVoterEligibility
 {
-    /// <summary><c>Charter:RegistryTimeout</c>, 5 seconds by default: past it the registry counts as unavailable (503).</summary>
+    /// <summary>
+    /// <c>Charter:RegistryTimeout</c>, 5 seconds by default: past it the registry counts as unavailable (a cast answers 503,
+    /// a ballot's close falls back to the profile count).
+    /// </summary>
     private TimeSpan Timeout => configuration.GetValue<TimeSpan?>("Charter:RegistryTimeout") ?? TimeSpan.FromSeconds(5);
+
+    private DateTime Deadline => time.GetUtcNow().UtcDateTime + Timeout;
 
     public async Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct)
     {
         try
         {
             var reply = await client.GetParticipantAsync(new GetParticipantRequest { ParticipantId = participantId.ToString() },
-                deadline: time.GetUtcNow().UtcDateTime + Timeout, cancellationToken: ct);
+                deadline: Deadline, cancellationToken: ct);
             if (!reply.IsActive)
             {
                 return EligibilityAnswer.NotEligible;
@@ -60,6 +71,20 @@ public sealed class GrpcVoterEligibility(Participants.ParticipantsClient client,
         {
             logger.LogWarning("Registry eligibility check failed with {StatusCode}", e.StatusCode);
             return EligibilityAnswer.RegistryUnavailable;
+        }
+    }
+
+    /// <summary><c>agora.registry.v1.Participants/CountEligible</c>, under the same deadline as a cast's check.</summary>
+    public async Task<int?> CountEligibleAsync(CancellationToken ct)
+    {
+        try
+        {
+            return (await client.CountEligibleAsync(new CountEligibleRequest(), deadline: Deadline, cancellationToken: ct)).Eligible;
+        }
+        catch (RpcException e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Registry eligible count failed with {StatusCode}: a ballot closed now counts its profiles as electorate", e.StatusCode);
+            return null;
         }
     }
 }
