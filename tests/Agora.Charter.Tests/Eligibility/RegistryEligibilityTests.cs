@@ -57,7 +57,7 @@ public sealed class RegistryEligibilityTests(RegistryCharterFactory factory) : I
     }
 
     /// <summary>Every voter but <see cref="Voters.Current"/> is refused with the right problem.</summary>
-    private async Task AssertOnlyTheCurrentVoterIsAcceptedAsync(Voters voters, Func<Guid, Task<HttpResponseMessage>> cast)
+    private async Task AssertOnlyTheCurrentVoterIsAcceptedAsync(Voters voters, Func<Guid, Task<HttpResponseMessage>> cast, string alreadyCast)
     {
         await (await cast(voters.Pending)).ProblemAsync(HttpStatusCode.Forbidden, "not-eligible");
         await (await cast(voters.Rejected)).ProblemAsync(HttpStatusCode.Forbidden, "not-eligible");
@@ -70,6 +70,11 @@ public sealed class RegistryEligibilityTests(RegistryCharterFactory factory) : I
         {
             Assert.Equal(1, factory.Registry.Calls[asked]);
         }
+        // A new founding call is published after the vote: casting again is "already cast" (the vote stands), not
+        // "adhere and vote again", and the registry is not asked.
+        factory.Registry.FoundingCall[voters.Current] = (2, 3);
+        await (await cast(voters.Current)).ProblemAsync(HttpStatusCode.Conflict, alreadyCast);
+        Assert.Equal(1, factory.Registry.Calls[voters.Current]);
     }
 
     [Fact]
@@ -81,7 +86,7 @@ public sealed class RegistryEligibilityTests(RegistryCharterFactory factory) : I
         var voters = ArrangeVoters();
 
         await AssertOnlyTheCurrentVoterIsAcceptedAsync(voters, voter =>
-            factory.ClientFor(voter, Roles.Participant).PostAsJsonAsync($"/api/charter/ballots/{ballot}/casts", new { choice = "consent" }));
+            factory.ClientFor(voter, Roles.Participant).PostAsJsonAsync($"/api/charter/ballots/{ballot}/casts", new { choice = "consent" }), "ballot-already-cast");
 
         await using (var scope = factory.Scope(out var db))
         {
@@ -106,7 +111,7 @@ public sealed class RegistryEligibilityTests(RegistryCharterFactory factory) : I
         var voters = ArrangeVoters();
 
         await AssertOnlyTheCurrentVoterIsAcceptedAsync(voters, voter =>
-            factory.ClientFor(voter, Roles.Participant).PostAsJsonAsync($"/api/charter/amendment-votes/{vote}/casts", new { choice = "for" }));
+            factory.ClientFor(voter, Roles.Participant).PostAsJsonAsync($"/api/charter/amendment-votes/{vote}/casts", new { choice = "for" }), "vote-already-cast");
 
         await using (var scope = factory.Scope(out var db))
         {

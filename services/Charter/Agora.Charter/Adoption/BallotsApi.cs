@@ -128,6 +128,12 @@ public static class BallotsApi
         {
             return Problems.Conflict("ballot-not-open", "The ballot is not open now.", $"It is open from {ballot.OpensAt:O} to {ballot.ClosesAt:O}.");
         }
+        // Someone who already cast is told so first, not sent to the registry (and told to adhere and "vote again"
+        // if their adherence has since gone out of date); the unique key still settles two casts at once.
+        if (await db.BallotCasts.AnyAsync(c => c.BallotId == id && c.ParticipantId == me, ct))
+        {
+            return AlreadyCast();
+        }
         if ((await eligibility.CheckAsync(me, ct)).Refusal() is { } refusal)
         {
             return refusal;
@@ -148,10 +154,12 @@ public static class BallotsApi
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
-            return Problems.Conflict("ballot-already-cast", "You already cast your ballot.");
+            return AlreadyCast();
         }
         return TypedResults.NoContent();
     }
+
+    private static ProblemHttpResult AlreadyCast() => Problems.Conflict("ballot-already-cast", "You already cast your ballot.");
 
     /// <summary>
     /// Closes a ballot once its window has ended: tallies, publishes the result, adopts and plans on success. The electorate

@@ -144,6 +144,11 @@ public static class AmendmentVotesApi
         {
             return Problems.Conflict("version-superseded", "The amendment is against a version that was superseded; the vote can no longer change it.");
         }
+        // As for a ballot: an earlier vote is answered before the registry is asked.
+        if (await db.AmendmentVoteCasts.AnyAsync(c => c.VoteId == id && c.ParticipantId == me, ct))
+        {
+            return AlreadyVoted();
+        }
         if ((await eligibility.CheckAsync(me, ct)).Refusal() is { } refusal)
         {
             return refusal;
@@ -164,10 +169,12 @@ public static class AmendmentVotesApi
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
-            return Problems.Conflict("vote-already-cast", "You already voted on this amendment.");
+            return AlreadyVoted();
         }
         return TypedResults.NoContent();
     }
+
+    private static ProblemHttpResult AlreadyVoted() => Problems.Conflict("vote-already-cast", "You already voted on this amendment.");
 
     /// <summary>
     /// Closes the vote once its window has ended and applies the result like a steering decision: accepted → the next
