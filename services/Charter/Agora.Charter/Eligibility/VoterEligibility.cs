@@ -40,7 +40,7 @@ public interface IVoterEligibility
 /// workshops' registrations use too (<see cref="ParticipantReply.IsActive"/>,
 /// <see cref="ParticipantReply.AdheresToCurrentFoundingCall"/>). Nothing is cached: a participant casts a ballot once.
 /// </summary>
-public sealed class GrpcVoterEligibility(Participants.ParticipantsClient client, IConfiguration configuration, TimeProvider time,
+public sealed class GrpcVoterEligibility(Participants.ParticipantsClient client, IConfiguration configuration,
     ILogger<GrpcVoterEligibility> logger) : IVoterEligibility
 {
     /// <summary>
@@ -49,7 +49,8 @@ public sealed class GrpcVoterEligibility(Participants.ParticipantsClient client,
     /// </summary>
     private TimeSpan Timeout => configuration.GetValue<TimeSpan?>("Charter:RegistryTimeout") ?? TimeSpan.FromSeconds(5);
 
-    private DateTime Deadline => time.GetUtcNow().UtcDateTime + Timeout;
+    /// <summary>gRPC measures a deadline against the machine's clock, never an injected one: so is it taken here.</summary>
+    private DateTime Deadline => DateTime.UtcNow + Timeout;
 
     public async Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct)
     {

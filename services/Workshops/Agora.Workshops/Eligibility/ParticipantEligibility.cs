@@ -26,7 +26,7 @@ public interface IParticipantEligibility
 /// active and adhered to the registry's current founding call is eligible; active but adhered to an older
 /// version is <see cref="EligibilityAnswer.FoundingCallOutdated"/>.
 /// </summary>
-public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient client, IConfiguration configuration, TimeProvider time,
+public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient client, IConfiguration configuration,
     ILogger<GrpcParticipantEligibility> logger) : IParticipantEligibility
 {
     /// <summary><c>Workshops:RegistryTimeout</c>, 5 seconds by default: past it the registry counts as unavailable (503).</summary>
@@ -37,7 +37,7 @@ public sealed class GrpcParticipantEligibility(Participants.ParticipantsClient c
         try
         {
             var reply = await client.GetParticipantAsync(new GetParticipantRequest { ParticipantId = participantId.ToString() },
-                deadline: time.GetUtcNow().UtcDateTime + Timeout, cancellationToken: ct);
+                deadline: DateTime.UtcNow + Timeout, cancellationToken: ct); // gRPC measures it against the machine's clock
             if (!reply.IsActive)
             {
                 return EligibilityAnswer.NotEligible;
