@@ -174,6 +174,9 @@ public sealed class FirstSliceTests(PlatformFixture platform)
         var contacts = new Contacts.ContactsClient(channel);
         var hidden = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await contacts.GetContactDetailsAsync(new GetContactDetailsRequest { ParticipantId = id }));
         Assert.Equal(Grpc.Core.StatusCode.Unimplemented, hidden.StatusCode);
+        // Nor the count of eligible participants, which the charter asks the registry for inside the platform.
+        var count = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await client.CountEligibleAsync(new CountEligibleRequest()));
+        Assert.Equal(Grpc.Core.StatusCode.Unimplemented, count.StatusCode);
     }
 
     [Theory]
