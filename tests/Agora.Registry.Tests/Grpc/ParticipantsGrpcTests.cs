@@ -59,9 +59,9 @@ public sealed class ParticipantsGrpcTests(RegistryFactory factory) : IClassFixtu
     }
 
     /// <summary>(eligible, current founding call version), as <c>CountEligible</c> answers.</summary>
-    private async Task<(int, int)> CountAsync()
+    private async Task<(int, int)> CountAsync(int minVersion = 0)
     {
-        var reply = await Client.CountEligibleAsync(new CountEligibleRequest());
+        var reply = await Client.CountEligibleAsync(new CountEligibleRequest { MinFoundingCallVersion = minVersion });
         return (reply.Eligible, reply.CurrentFoundingCallVersion);
     }
 
@@ -96,6 +96,7 @@ public sealed class ParticipantsGrpcTests(RegistryFactory factory) : IClassFixtu
 
         var next = await PublishFoundingCallAsync();
         Assert.Equal((0, next), await CountAsync()); // everyone must adhere again
+        Assert.Equal((1, next), await CountAsync(minVersion: current)); // but a ballot opened under `current` still counts them
 
         foreach (var id in new[] { active, outdated })
         {

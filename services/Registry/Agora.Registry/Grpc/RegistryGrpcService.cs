@@ -47,11 +47,12 @@ public sealed class RegistryGrpcService(RegistryDbContext db) : Contracts.Regist
     /// </summary>
     public override async Task<CountEligibleReply> CountEligible(CountEligibleRequest request, ServerCallContext context)
     {
+        var min = request.MinFoundingCallVersion;
         var current = await db.FoundingCallVersions.AsNoTracking().OrderByDescending(v => v.Version)
             .Select(v => new
             {
                 v.Version,
-                Eligible = db.Participants.Count(p => p.Status == ParticipantStatus.Active && p.FoundingCallVersion == v.Version),
+                Eligible = db.Participants.Count(p => p.Status == ParticipantStatus.Active && p.FoundingCallVersion >= (min > 0 ? min : v.Version)),
             })
             .FirstOrDefaultAsync(context.CancellationToken);
         // Version 1 is seeded by the migrations; without any version, status alone decides, as ParticipantReply's rule says.
