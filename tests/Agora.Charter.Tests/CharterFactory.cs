@@ -124,5 +124,6 @@ public sealed class FakeVoterEligibility : IVoterEligibility
     public Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct) =>
         Task.FromResult(answers.GetValueOrDefault(participantId, EligibilityAnswer.Eligible));
 
-    public Task<int?> CountEligibleAsync(CancellationToken ct) => Task.FromResult(Eligible);
+    public Task<(int Eligible, int CurrentFoundingCallVersion)?> CountEligibleAsync(int minFoundingCallVersion, CancellationToken ct) =>
+        Task.FromResult(Eligible is { } n ? (n, 1) : ((int, int)?)null);
 }

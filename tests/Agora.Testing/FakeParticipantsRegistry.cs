@@ -30,6 +30,12 @@ public sealed class FakeParticipantsRegistry : IAsyncDisposable
     /// <summary>What <c>CountEligible</c> answers; null (the default): Unavailable, as a registry that is down.</summary>
     public int? Eligible { get; set; }
 
+    /// <summary>The current founding call version <c>CountEligible</c> reports (1 by default).</summary>
+    public int CurrentFoundingCallVersion { get; set; } = 1;
+
+    /// <summary>The <c>min_founding_call_version</c> of each <c>CountEligible</c> request, in order.</summary>
+    public ConcurrentQueue<int> CountRequests { get; } = new();
+
     /// <summary>How long <c>CountEligible</c> takes to answer (to outlast a caller's deadline); none by default.</summary>
     public TimeSpan CountDelay { get; set; }
 
@@ -84,12 +90,13 @@ public sealed class FakeParticipantsRegistry : IAsyncDisposable
         public override async Task<CountEligibleReply> CountEligible(CountEligibleRequest request, ServerCallContext context)
         {
             Interlocked.Increment(ref registry.countCalls);
+            registry.CountRequests.Enqueue(request.MinFoundingCallVersion);
             if (registry.CountDelay > TimeSpan.Zero)
             {
                 await Task.Delay(registry.CountDelay, context.CancellationToken);
             }
             return registry.Eligible is { } eligible
-                ? new CountEligibleReply { Eligible = eligible, CurrentFoundingCallVersion = 1 }
+                ? new CountEligibleReply { Eligible = eligible, CurrentFoundingCallVersion = registry.CurrentFoundingCallVersion }
                 : throw new RpcException(new Status(StatusCode.Unavailable, "down"));
         }
     }

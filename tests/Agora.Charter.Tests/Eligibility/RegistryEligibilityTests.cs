@@ -181,6 +181,29 @@ public sealed class RegistryEligibilityTests(RegistryCharterFactory factory) : I
     }
 
     [Fact]
+    public async Task A_founding_call_published_during_a_ballot_leaves_its_electorate_counted_from_the_version_it_opened_under()
+    {
+        (factory.Registry.Eligible, factory.Registry.CountDelay, factory.Registry.CurrentFoundingCallVersion) = (40, TimeSpan.Zero, 2);
+        var ballot = await EndedBallotAsync(casts: 10, profiles: 0);
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.Equal(2, (await db.Ballots.SingleAsync(b => b.Id == ballot)).FoundingCallVersion);
+        }
+        factory.Registry.CurrentFoundingCallVersion = 3; // published before the close
+        try
+        {
+            var closed = await (await steering.PostAsync($"/api/charter/ballots/{ballot}/close", null)).ReadAsync(HttpStatusCode.OK);
+
+            Assert.Equal(40, closed.GetProperty("electorate").GetInt32());
+            Assert.Equal(2, factory.Registry.CountRequests.Last()); // adhered to version 2 or later, not only to 3
+        }
+        finally
+        {
+            factory.Registry.CurrentFoundingCallVersion = 1;
+        }
+    }
+
+    [Fact]
     public async Task With_the_registry_down_a_ballot_still_closes_and_its_electorate_is_the_profile_count()
     {
         var ballot = await EndedBallotAsync(casts: 10, profiles: 30);

@@ -40,6 +40,12 @@ public sealed class Ballot
     /// </summary>
     public int? Electorate { get; set; }
 
+    /// <summary>
+    /// The founding call's version when the ballot opened: at its close the electorate is those adhered to it or a later
+    /// one, so a version published meanwhile does not shrink it. Null when the registry could not say at the opening.
+    /// </summary>
+    public int? FoundingCallVersion { get; set; }
+
     public DateTimeOffset? ClosedAt { get; set; }
 
     public bool IsOpenAt(DateTimeOffset now) => Status == BallotStatus.Open && now >= OpensAt && now < ClosesAt;

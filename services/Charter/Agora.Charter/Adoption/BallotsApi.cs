@@ -32,7 +32,7 @@ public static class BallotsApi
         double Majority, bool ByCollege, string Status, BallotTally? Result, int? Electorate, double? Turnout);
 
     internal static async Task<Results<Created<BallotView>, ValidationProblem, ProblemHttpResult>> Open(Guid id, int number, OpenBallot request,
-        CharterDbContext db, TimeProvider time, CancellationToken ct)
+        CharterDbContext db, IVoterEligibility eligibility, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
@@ -56,6 +56,9 @@ public static class BallotsApi
         {
             return Problems.Conflict("ballot-already-open", "A ballot on this version is already open.");
         }
+        // The version in force now fixes the electorate counted at the close; when the registry cannot say, the close counts
+        // against the version current then.
+        var registry = await eligibility.CountEligibleAsync(0, ct);
         var ballot = new Ballot
         {
             Id = Guid.CreateVersion7(now),
@@ -67,6 +70,7 @@ public static class BallotsApi
             Majority = terms.Majority,
             ByCollege = request.ByCollege ?? false,
             Status = BallotStatus.Open,
+            FoundingCallVersion = registry?.CurrentFoundingCallVersion is > 0 and var v ? v : null,
         };
         db.Ballots.Add(ballot);
         db.AddEvent(new BallotOpened(ballot.Id, id, number, terms.OpensAt, terms.ClosesAt), now);
@@ -184,7 +188,7 @@ public static class BallotsApi
             return Problems.Conflict("ballot-window-open", "The ballot window has not ended yet.");
         }
         // Asked before the transaction, so no row stays locked while the registry answers (at most Charter:RegistryTimeout).
-        var eligible = await eligibility.CountEligibleAsync(ct);
+        var eligible = (await eligibility.CountEligibleAsync(ballot.FoundingCallVersion ?? 0, ct))?.Eligible;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Claims the ballot: of two closes at once, the second waits here for the first to commit, then finds it closed
         // and writes nothing (no second result, adoption or plan).

@@ -32,7 +32,11 @@ public interface IVoterEligibility
     /// How many participants may decide now (a ballot's electorate at its close); null when the registry cannot say
     /// (unreachable, failing, past the deadline, or too old to know the question).
     /// </summary>
-    Task<int?> CountEligibleAsync(CancellationToken ct);
+    /// <summary>
+    /// The registry's count of eligible participants — adhered to <paramref name="minFoundingCallVersion"/> or later, or to the
+    /// current version when 0 — and the current version; null when the registry cannot say.
+    /// </summary>
+    Task<(int Eligible, int CurrentFoundingCallVersion)?> CountEligibleAsync(int minFoundingCallVersion, CancellationToken ct);
 }
 
 /// <summary>
@@ -76,15 +80,17 @@ public sealed class GrpcVoterEligibility(Participants.ParticipantsClient client,
     }
 
     /// <summary><c>agora.registry.v1.Participants/CountEligible</c>, under the same deadline as a cast's check.</summary>
-    public async Task<int?> CountEligibleAsync(CancellationToken ct)
+    public async Task<(int Eligible, int CurrentFoundingCallVersion)?> CountEligibleAsync(int minFoundingCallVersion, CancellationToken ct)
     {
         try
         {
-            return (await client.CountEligibleAsync(new CountEligibleRequest(), deadline: Deadline, cancellationToken: ct)).Eligible;
+            var reply = await client.CountEligibleAsync(new CountEligibleRequest { MinFoundingCallVersion = minFoundingCallVersion },
+                deadline: Deadline, cancellationToken: ct);
+            return (reply.Eligible, reply.CurrentFoundingCallVersion);
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
-            logger.LogWarning("Registry eligible count failed with {StatusCode}: a ballot closed now counts its profiles as electorate", e.StatusCode);
+            logger.LogWarning("Registry eligible count failed with {StatusCode}: a ballot opened now counts against the version current at its close, one closed now counts its profiles as electorate", e.StatusCode);
             return null;
         }
     }

@@ -54,6 +54,10 @@ namespace Agora.Charter.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("electorate");
 
+                    b.Property<int?>("FoundingCallVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("founding_call_version");
+
                     b.Property<double>("Majority")
                         .HasColumnType("double precision")
                         .HasColumnName("majority");
