@@ -35,17 +35,7 @@ public sealed class CalendarFeedTests(PlatformFixture platform)
         // The fixture's gateway logs YARP's forwarding at Information (the trace test reads it); this one logs as shipped.
         var (shipped, shippedRest, _) = platform.StartGateway(new Dictionary<string, string> { ["Logging__LogLevel__Yarp.ReverseProxy.Forwarder"] = "Warning" });
         using var phone = new HttpClient { BaseAddress = shippedRest };
-        await Eventually.UntilAsync(async () =>
-        {
-            try
-            {
-                return (await phone.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), "the second gateway is ready");
+        await shipped.WaitUntilAnswersAsync(phone, "/health/ready");
 
         // What a phone's calendar app does: a plain GET of the URL, no Authorization header.
         var feed = await phone.GetAsync(new Uri(url, UriKind.Relative));

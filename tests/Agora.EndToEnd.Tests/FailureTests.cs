@@ -23,7 +23,7 @@ public sealed class FailureTests(PlatformFixture platform)
             ["ReverseProxy__Clusters__charter__Destinations__primary__Address"] = $"http://127.0.0.1:{closed}",
         });
         using var http = new HttpClient { BaseAddress = rest };
-        await WaitUntilLiveAsync(process, http);
+        await process.WaitUntilAnswersAsync(http);
 
         var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
 
@@ -45,7 +45,7 @@ public sealed class FailureTests(PlatformFixture platform)
     {
         var (process, rest) = await StartWithoutDatabaseAsync("Notifications", TestInfrastructure.FreePort());
         using var http = new HttpClient { BaseAddress = rest };
-        await WaitUntilLiveAsync(process, http);
+        await process.WaitUntilAnswersAsync(http);
 
         // The bus connects in the background: wait until the broker's check passes, so that only the database fails.
         var (status, report) = await Eventually.GetAsync(async () =>
@@ -74,7 +74,7 @@ public sealed class FailureTests(PlatformFixture platform)
             ["ConnectionStrings__rabbitmq"] = $"amqp://guest:guest@127.0.0.1:{closed}/",
         });
         using var http = new HttpClient { BaseAddress = rest };
-        await WaitUntilLiveAsync(process, http);
+        await process.WaitUntilAnswersAsync(http);
 
         var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
 
@@ -103,7 +103,7 @@ public sealed class FailureTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         using var http = new HttpClient { BaseAddress = rest };
         http.DefaultRequestHeaders.Authorization = new("Bearer", await SignIn.AccessTokenAsync(platform.GatewayRest, email, password));
-        await WaitUntilLiveAsync(process, http);
+        await process.WaitUntilAnswersAsync(http);
 
         var response = await http.GetAsync(new Uri("/api/notifications/me/inbox", UriKind.Relative));
 
@@ -130,7 +130,7 @@ public sealed class FailureTests(PlatformFixture platform)
     {
         var (process, rest) = await StartWithoutDatabaseAsync("Registry", TestInfrastructure.FreePort());
         using var http = new HttpClient { BaseAddress = rest };
-        await WaitUntilLiveAsync(process, http);
+        await process.WaitUntilAnswersAsync(http);
 
         // Its start-up work (registering the OpenID Connect clients) fails and retries; the host must not stop over it.
         await Eventually.UntilAsync(() => process.Output.Any(l => l.Contains("registry database is not reachable yet", StringComparison.Ordinal)),
@@ -159,21 +159,4 @@ public sealed class FailureTests(PlatformFixture platform)
             ["ConnectionStrings__rabbitmq"] = (await infra.CreateVirtualHostAsync($"e2e_{key}_nodb")).ToString(),
         });
     }
-
-    private static async Task WaitUntilLiveAsync(PlatformProcess process, HttpClient http) =>
-        await Eventually.UntilAsync(async () =>
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{process.Name} exited:\n{process.OutputText}");
-            }
-            try
-            {
-                return (await http.GetAsync(new Uri("/health/live", UriKind.Relative))).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), $"{process.Name} answers /health/live");
 }

@@ -91,23 +91,13 @@ public sealed class FirstSliceTests(PlatformFixture platform)
     [Fact]
     public async Task Too_many_requests_from_one_client_get_429_problem_details()
     {
-        var (_, rest, _) = platform.StartGateway(new Dictionary<string, string>
+        var (limitedGateway, rest, _) = platform.StartGateway(new Dictionary<string, string>
         {
             ["Gateway__RateLimitPermits"] = "5",
             ["Gateway__RateLimitWindowSeconds"] = "60",
         });
         using var limited = new HttpClient { BaseAddress = rest };
-        await Eventually.UntilAsync(async () =>
-        {
-            try
-            {
-                return (await limited.GetAsync(new Uri("/health/live", UriKind.Relative))).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60));
+        await limitedGateway.WaitUntilAnswersAsync(limited);
 
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? rejected = null;

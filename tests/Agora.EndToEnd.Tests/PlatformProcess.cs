@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Agora.Testing;
 
 namespace Agora.EndToEnd.Tests;
 
@@ -54,6 +55,27 @@ public sealed class PlatformProcess : IAsyncDisposable
     }
 
     public string OutputText => string.Join('\n', Output);
+
+    /// <summary>
+    /// Waits (60 s at most) until the process answers <paramref name="healthPath"/> with a success through
+    /// <paramref name="http"/>; fails at once, with its output, if it exits meanwhile.
+    /// </summary>
+    public Task WaitUntilAnswersAsync(HttpClient http, string healthPath = "/health/live") =>
+        Eventually.UntilAsync(async () =>
+        {
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited:\n{OutputText}");
+            }
+            try
+            {
+                return (await http.GetAsync(new Uri(healthPath, UriKind.Relative))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), $"{Name} answers {healthPath}");
 
     /// <summary>The project's assembly in the same configuration (Debug/Release) as these tests.</summary>
     private static string BuiltAssembly(string projectDir)
