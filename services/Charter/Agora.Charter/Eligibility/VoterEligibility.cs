@@ -29,12 +29,9 @@ public interface IVoterEligibility
     Task<EligibilityAnswer> CheckAsync(Guid participantId, CancellationToken ct);
 
     /// <summary>
-    /// How many participants may decide now (a ballot's electorate at its close); null when the registry cannot say
-    /// (unreachable, failing, past the deadline, or too old to know the question).
-    /// </summary>
-    /// <summary>
     /// The registry's count of eligible participants — adhered to <paramref name="minFoundingCallVersion"/> or later, or to the
-    /// current version when 0 — and the current version; null when the registry cannot say.
+    /// current version when 0 — and the current version; null when the registry cannot say (unreachable, failing, past the
+    /// deadline, or too old to know the question).
     /// </summary>
     Task<(int Eligible, int CurrentFoundingCallVersion)?> CountEligibleAsync(int minFoundingCallVersion, CancellationToken ct);
 }
