@@ -117,6 +117,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         return (process, new Uri($"http://127.0.0.1:{rest}"));
     }
 
+    /// <summary>
+    /// Runs one of <paramref name="service"/>'s operator commands (e.g. the registry's <c>--grant-role steering &lt;email&gt;</c>)
+    /// with the platform's configuration, as an operator would, and fails the test unless it exits 0.
+    /// </summary>
+    public async Task RunCommandAsync(string service, string arguments)
+    {
+        await using var command = PlatformProcess.Start(ProjectDir(service), ServiceEnvironment(service), arguments);
+        var code = await command.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(code == 0, $"{service} {arguments} exited {code}:\n{command.OutputText}");
+    }
+
     private static string ProjectDir(string service) => $"services/{service}/Agora.{service}";
 
     private Dictionary<string, string> ServiceEnvironment(string service)
