@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -56,28 +57,25 @@ public static class ProblemDetailsSetup
     /// <summary>
     /// Turns unreadable requests (malformed JSON, wrong types, invalid UTF-8, oversized bodies)
     /// into 4xx problem details naming the offending field, text PostgreSQL cannot store (the NUL
-    /// character, valid in JSON and in a URL) into a 400, and everything else into a bare 500.
+    /// character, valid in JSON and in a URL) into a 400, a row changed by another request between
+    /// read and write (a row-version conflict: a double submit) into a 409, and everything else
+    /// into a bare 500.
     /// </summary>
     private sealed class BadRequestExceptionHandler(IProblemDetailsService problems, ILogger<BadRequestExceptionHandler> logger)
         : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
+            // In both cases the statement failed as a whole (its transaction rolled back): nothing of this request was written.
             if (Unstorable(exception))
             {
-                // The statement failed as a whole (its transaction rolled back): nothing was written.
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                return await problems.TryWriteAsync(new()
-                {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status400BadRequest,
-                        Title = "The request contains a character that cannot be stored.",
-                        Type = TypeBase + "unstorable-character",
-                        Detail = "Text may not contain the NUL character (U+0000).",
-                    },
-                });
+                return await WriteAsync(context, StatusCodes.Status400BadRequest, "unstorable-character",
+                    "The request contains a character that cannot be stored.", "Text may not contain the NUL character (U+0000).");
+            }
+            if (exception.Find<DbUpdateConcurrencyException>() is not null)
+            {
+                return await WriteAsync(context, StatusCodes.Status409Conflict, "concurrent-update",
+                    "The record was changed by another request at the same time.", "Nothing was changed by this request; read the record again and retry.");
             }
             if (exception is not BadHttpRequestException bad)
             {
@@ -111,6 +109,16 @@ public static class ProblemDetailsSetup
             }
             context.Response.StatusCode = status;
             return await problems.TryWriteAsync(new() { HttpContext = context, ProblemDetails = problem });
+        }
+
+        private async ValueTask<bool> WriteAsync(HttpContext context, int status, string slug, string title, string detail)
+        {
+            context.Response.StatusCode = status;
+            return await problems.TryWriteAsync(new()
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = status, Title = title, Type = TypeBase + slug, Detail = detail },
+            });
         }
 
         /// <summary>PostgreSQL refused a text value: a NUL character (22021), or one its encoding lacks (22P05).</summary>

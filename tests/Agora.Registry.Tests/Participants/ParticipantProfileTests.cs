@@ -135,6 +135,22 @@ public sealed class ParticipantProfileTests(RegistryFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Changes_to_one_record_sent_at_once_are_saved_or_refused_with_a_conflict_never_a_500()
+    {
+        var id = await Api.RegisterAsync(client, "individual");
+        var me = factory.ClientFor(id, Roles.Participant);
+
+        // Each reads the record, hashes for a while (Argon2), then writes: they overlap, and all but one meet a row
+        // version changed since they read it.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => me.PutAsJsonAsync("/api/registry/me/password", new { password = $"a new password {i}" })));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.Conflict, $"got {r.StatusCode}"));
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.NoContent);
+        var conflict = await responses.First(r => r.StatusCode == HttpStatusCode.Conflict).JsonAsync(HttpStatusCode.Conflict);
+        Assert.Equal(ProblemDetailsSetup.TypeBase + "concurrent-update", conflict.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task A_participant_reads_only_their_own_record_and_steering_reads_all()
     {
         var a = await Api.RegisterAsync(client, "individual");
