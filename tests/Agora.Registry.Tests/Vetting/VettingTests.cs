@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Agora.Contracts.Registry;
@@ -93,6 +94,24 @@ public sealed class VettingTests(RegistryFactory factory) : IClassFixture<Regist
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/registry/participants/{other}/email-verification/resend", null)).StatusCode);
         var fresh = await Api.LastCodeAsync(factory, other, "verify-email");
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/registry/participants/{other}/email-verification", new { code = fresh })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_codes_sent_at_once_each_count_toward_the_limit()
+    {
+        var id = await Api.RegisterAsync(client, "individual", adheres: 1);
+        var code = await Api.LastCodeAsync(factory, id, "verify-email");
+        var wrong = Enumerable.Range(1, 8).Select(i => ((int.Parse(code, CultureInfo.InvariantCulture) + i) % 1_000_000).ToString("D6", CultureInfo.InvariantCulture));
+
+        var statuses = (await Task.WhenAll(wrong.Select(w => client.PostAsJsonAsync($"/api/registry/participants/{id}/email-verification", new { code = w }))))
+            .Select(r => r.StatusCode).ToList();
+        var right = await client.PostAsJsonAsync($"/api/registry/participants/{id}/email-verification", new { code });
+
+        // Taken one at a time, the fifth wrong code burns the code. Read without a lock, most tries failed on the row
+        // version (500) uncounted, and the right code was still accepted after eight wrong ones.
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.BadRequest or HttpStatusCode.TooManyRequests, $"got {s}"));
+        Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.BadRequest));
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
     }
 
     [Fact]

@@ -26,6 +26,12 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
 
     private TimeSpan Lockout => TimeSpan.FromMinutes(config.GetValue("Registry:SignIn:LockoutMinutes", 15));
 
+    /// <summary>
+    /// The account with this email, its row locked (<c>FOR UPDATE</c>) until the caller's transaction ends: concurrent
+    /// sign-ins on one account then take turns, so every failure and every wrong code counts toward the lockout (read
+    /// without the lock, all but one of them would fail on the row version, uncounted, with a 500). The row version is
+    /// <c>xmin</c>, a system column that <c>*</c> leaves out.
+    /// </summary>
     public async Task<Participant?> FindByEmailAsync(string? email, CancellationToken ct)
     {
         var normalized = Registration.NormalizeEmail(email, new FieldErrors());
@@ -34,11 +40,12 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
             return null;
         }
         var hash = protector.LookupHash(normalized);
-        return await db.Participants.FirstOrDefaultAsync(p => p.EmailHash == hash, ct);
+        return await db.Participants.FromSql($"SELECT *, xmin FROM participants WHERE email_hash = {hash} FOR UPDATE").SingleOrDefaultAsync(ct);
     }
 
     public async Task<(SignInOutcome, Participant?)> PasswordAsync(string? email, string? password, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var p = await FindByEmailAsync(email, ct);
         if (p is null || p.PasswordHash is null || !CanSignIn(p))
         {
@@ -51,12 +58,15 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
             return (SignInOutcome.LockedOut, null);
         }
         var ok = PasswordHasher.Verify(password ?? "", p.PasswordHash);
-        return (await RecordAsync(p, ok, now, ct), ok ? p : null);
+        var outcome = await RecordAsync(p, ok, now, ct);
+        await transaction.CommitAsync(ct);
+        return (outcome, ok ? p : null);
     }
 
     /// <summary>Sends a sign-in code when the email is known (the answer is the same either way).</summary>
     public async Task RequestCodeAsync(string? email, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var p = await FindByEmailAsync(email, ct);
         if (p is null || !CanSignIn(p) || p.LockedUntil > time.GetUtcNow())
         {
@@ -64,10 +74,12 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
         }
         codes.Issue(db, p, OneTimeCodes.SignIn, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     public async Task<(SignInOutcome, Participant?)> CodeAsync(string? email, string? code, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var p = await FindByEmailAsync(email, ct);
         if (p is null || !CanSignIn(p))
         {
@@ -84,7 +96,9 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
             // Receiving the code proves the address; an individual's vetting goes through the verification endpoint.
             p.EmailVerifiedAt = now;
         }
-        return (await RecordAsync(p, ok, now, ct), ok ? p : null);
+        var outcome = await RecordAsync(p, ok, now, ct);
+        await transaction.CommitAsync(ct);
+        return (outcome, ok ? p : null);
     }
 
     private static bool CanSignIn(Participant p) => p.Status is ParticipantStatus.Pending or ParticipantStatus.Active;

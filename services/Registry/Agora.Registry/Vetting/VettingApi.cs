@@ -133,7 +133,11 @@ public static class VettingApi
         {
             return new FieldErrors().Add("code", "The code is required.").ToProblem();
         }
-        var p = await db.Participants.FirstOrDefaultAsync(p => p.Id == id && p.Status != ParticipantStatus.Erased, ct);
+        // The row stays locked until the end, so concurrent tries take turns and every wrong code counts toward the limit
+        // (xmin, a system column that * leaves out, is the row version).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var p = await db.Participants.FromSql($"SELECT *, xmin FROM participants WHERE id = {id} FOR UPDATE")
+            .SingleOrDefaultAsync(p => p.Status != ParticipantStatus.Erased, ct);
         if (p is null)
         {
             return Problems.NotFound("participant");
@@ -147,6 +151,7 @@ public static class VettingApi
         if (check != CodeCheck.Valid)
         {
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
             return check switch
             {
                 CodeCheck.Expired => Problems.Of(StatusCodes.Status400BadRequest, "code-expired", "The code has expired; ask for a new one."),
@@ -161,6 +166,7 @@ public static class VettingApi
             Record(db, p, VettingState.Confirmed, "email", null, null, now);
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(OutcomeOf(p));
     }
 
