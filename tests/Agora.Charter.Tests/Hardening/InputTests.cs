@@ -116,6 +116,19 @@ public sealed class InputTests(FakeClockCharterFactory factory) : IClassFixture<
         Assert.False(await db.AmendmentVotes.AnyAsync(v => v.AmendmentId == amendmentId));
     }
 
+    [Theory]
+    [InlineData("99")]
+    [InlineData("-1")]
+    [InlineData("1")]
+    [InlineData("pending,accepted")]
+    public async Task A_statement_status_filter_that_is_not_a_status_name_is_a_400(string status)
+    {
+        // Enum.TryParse took numbers and comma lists (their bitwise or) as statuses and answered 200 with whatever matched.
+        var main = "0192f000-0000-7000-8000-000000000001";
+        await (await steering.GetAsync($"/api/charter/conversations/{main}/statements?status={status}")).ProblemAsync(HttpStatusCode.BadRequest, "invalid-status");
+        await (await steering.GetAsync($"/api/charter/conversations/{main}/statements?status=Accepted")).ReadAsync(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task An_amendment_rationale_over_5000_characters_is_a_400_naming_the_field()
     {

@@ -150,6 +150,19 @@ public sealed class ParticipantProfileTests(RegistryFactory factory) : IClassFix
         Assert.Equal(ProblemDetailsSetup.TypeBase + "concurrent-update", conflict.GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData("active,rejected")]
+    [InlineData("pending,active")]
+    [InlineData("7")]
+    public async Task A_status_filter_that_is_not_a_status_name_is_a_400(string status)
+    {
+        // Enum.TryParse read a comma list as the bitwise or of its members: "active,rejected" listed the erased.
+        var steering = factory.ClientFor(Guid.NewGuid(), Roles.Steering);
+        var bad = await steering.GetAsync($"/api/registry/participants?status={status}").JsonAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["status"], bad.ErrorFields());
+        await steering.GetAsync("/api/registry/participants?status=Active").JsonAsync(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task A_participant_reads_only_their_own_record_and_steering_reads_all()
     {

@@ -65,7 +65,7 @@ public static class StatementsApi
         }
         if (status is not null)
         {
-            if (!Enum.TryParse<StatementStatus>(status, true, out var st))
+            if (!EnumNames.TryParse<StatementStatus>(status, out var st))
             {
                 return Problems.Of(StatusCodes.Status400BadRequest, "invalid-status", "Unknown statement status.", "One of pending, accepted, rejected, merged.");
             }

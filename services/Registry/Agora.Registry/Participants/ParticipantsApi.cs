@@ -106,7 +106,7 @@ public static class ParticipantsApi
         var query = db.Participants.AsNoTracking();
         if (status is not null)
         {
-            if (Enum.TryParse<ParticipantStatus>(status, ignoreCase: true, out var s) && !int.TryParse(status, out _))
+            if (EnumNames.TryParse<ParticipantStatus>(status, out var s))
             {
                 query = query.Where(p => p.Status == s);
             }
