@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Agora.Charter.Adoption;
 using Agora.Charter.Charters;
 using Agora.Charter.Plan;
+using Agora.Charter.Statements;
 using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,24 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
         var statuses = await db.Amendments.Where(a => a.CharterId == charter).Select(a => a.Status).ToListAsync();
         Assert.Equal(new[] { AmendmentStatus.Accepted, AmendmentStatus.Pending }.Order(), statuses.Order());
         Assert.Equal(1, await factory.OutboxCountAsync("CharterVersionPublished", charter.ToString()));
+    }
+
+    [Fact]
+    public async Task Two_acceptances_of_a_statement_at_once_publish_it_once_and_the_second_is_a_409()
+    {
+        var statement = (await factory.StatementsAsync(Conversation.MainId, 1, status: StatementStatus.Pending))[0];
+
+        HttpResponseMessage lost;
+        using (factory.Gate.Arm(2, SaveGate.Saving<Statement>(EntityState.Modified)))
+        {
+            (_, lost) = await OneWinsAsync(HttpStatusCode.OK,
+                steering.PostAsync($"/api/charter/statements/{statement}/accept", null),
+                steering.PostAsync($"/api/charter/statements/{statement}/accept", null));
+        }
+        await lost.ProblemAsync(HttpStatusCode.Conflict, "statement-already-moderated");
+
+        // One StatementAccepted, so the author is told once (a double submit used to accept twice and notify twice).
+        Assert.Equal(1, await factory.OutboxCountAsync("StatementAccepted", statement.ToString()));
     }
 
     [Fact]

@@ -116,9 +116,18 @@ public static class StatementsApi
         return TypedResults.Ok(StatementView.Of(s));
     }
 
+    /// <summary>
+    /// The statements, their rows locked (<c>FOR UPDATE</c>, in id order) until the caller's transaction ends: of two
+    /// moderations of one statement at once (a double submit), the second waits for the first to commit, then sees its
+    /// outcome — not two acceptances, each publishing <see cref="StatementAccepted"/> (each author notified twice).
+    /// </summary>
+    private static Task<List<Statement>> LockedAsync(CharterDbContext db, Guid[] ids, CancellationToken ct) =>
+        db.Statements.FromSql($"SELECT * FROM statements WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(ct);
+
     internal static async Task<Results<Ok<StatementView>, ProblemHttpResult>> Accept(Guid id, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var s = await db.Statements.FirstOrDefaultAsync(s => s.Id == id, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var s = (await LockedAsync(db, [id], ct)).SingleOrDefault();
         if (s is null)
         {
             return Problems.NotFound("statement");
@@ -131,6 +140,7 @@ public static class StatementsApi
         await BumpAsync(db, s.ConversationId, ct);
         db.AddEvent(new StatementAccepted(s.Id, s.Theme, s.SourceContributionId, s.AuthorId, now), now);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(StatementView.Of(s));
     }
 
@@ -146,7 +156,8 @@ public static class StatementsApi
         {
             return new FieldErrors().Add("reason", FreeText.ControlCharactersInTextError).ToProblem();
         }
-        var s = await db.Statements.FirstOrDefaultAsync(s => s.Id == id, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var s = (await LockedAsync(db, [id], ct)).SingleOrDefault();
         if (s is null)
         {
             return Problems.NotFound("statement");
@@ -157,6 +168,7 @@ public static class StatementsApi
         }
         await BumpAsync(db, s.ConversationId, ct);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(StatementView.Of(s));
     }
 
@@ -167,8 +179,10 @@ public static class StatementsApi
         {
             return new FieldErrors().Add("into", "The statement to merge into is required.").ToProblem();
         }
-        var s = await db.Statements.FirstOrDefaultAsync(s => s.Id == id, ct);
-        var target = await db.Statements.FirstOrDefaultAsync(s => s.Id == into, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var locked = await LockedAsync(db, [id, into], ct);
+        var s = locked.Find(s => s.Id == id);
+        var target = locked.Find(s => s.Id == into);
         if (s is null || target is null)
         {
             return Problems.NotFound("statement");
@@ -179,6 +193,7 @@ public static class StatementsApi
         }
         await BumpAsync(db, s.ConversationId, ct);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(StatementView.Of(s));
     }
 
