@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Agora.ServiceDefaults;
 
 /// <summary>Checks on free text before it is stored (names, reasons, contributions, codes: every service).</summary>
@@ -8,6 +10,13 @@ public static class FreeText
 
     /// <summary>The same, where line breaks and tabs are allowed.</summary>
     public const string ControlCharactersInTextError = "must not contain control characters (line breaks and tabs are fine).";
+
+    /// <summary>
+    /// Whether <paramref name="text"/> shows nothing: null, empty, or only whitespace and invisible formatting
+    /// characters (zero-width space U+200B, bidi marks and overrides such as U+202E, the BOM).
+    /// </summary>
+    public static bool IsBlank([NotNullWhen(false)] string? text) =>
+        text is null || text.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
 
     /// <summary>
     /// Whether <paramref name="text"/> holds a control character (NUL, escape, bell, …), which

@@ -49,6 +49,10 @@ public sealed class StatementTests(CharterFactory factory) : IClassFixture<Chart
         var problem = await (await participant.PostAsJsonAsync($"{Main}/statements", new { text = " ", language = "de", theme = "" }))
             .ProblemAsync(HttpStatusCode.BadRequest, "validation");
         Assert.Equal(["language", "text", "theme"], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray());
+        // Only invisible characters (zero-width space, a bidi override) show nothing either.
+        var invisible = await (await participant.PostAsJsonAsync($"{Main}/statements", new { text = "\u200B\u202E", language = "fr", theme = "eau" }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.Equal(["text"], invisible.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(before, await db.Statements.CountAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().PostAsJsonAsync($"{Main}/statements", new { text = "x", language = "fr", theme = "t" })).StatusCode);
     }

@@ -66,6 +66,8 @@ public sealed class OpenSpaceTests(WorkshopsFactory factory) : IClassFixture<Wor
         var url = $"/api/workshops/workshops/{workshop}/posts";
 
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "   " })).StatusCode);
+        // Only invisible characters (zero-width space, a bidi override) show nothing either.
+        Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "\u200B\u202E" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = new string('x', 4001) })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "ok", parentId = foreignId })).StatusCode);
         var bell = await arrange.Facilitator.PostAsJsonAsync(url, new { body = "Réunion\u0007 demain" });

@@ -106,7 +106,7 @@ public sealed class Statement
     public static string ValidateText(string? text, string field, FieldErrors errors)
     {
         var t = text?.Trim() ?? "";
-        if (t.Length == 0)
+        if (FreeText.IsBlank(t))
         {
             errors.Add(field, "The text is required.");
         }

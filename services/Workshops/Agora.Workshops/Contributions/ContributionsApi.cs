@@ -243,7 +243,7 @@ public static class ContributionsApi
             errors.Add("theme", FreeText.ControlCharactersError);
         }
         var trimmed = text?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.All(ch => char.IsWhiteSpace(ch) || char.GetUnicodeCategory(ch) == System.Globalization.UnicodeCategory.Format))
+        if (FreeText.IsBlank(trimmed))
         {
             errors.Add("text", "is required.");
         }

@@ -60,7 +60,7 @@ public static class OpenSpaceApi
         }
         var errors = new FieldErrors();
         var body = input.Body?.Trim();
-        if (string.IsNullOrEmpty(body))
+        if (FreeText.IsBlank(body))
         {
             errors.Add("body", "is required.");
         }
