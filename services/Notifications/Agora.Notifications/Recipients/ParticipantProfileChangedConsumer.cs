@@ -17,7 +17,7 @@ public sealed class ParticipantProfileChangedConsumer(NotificationsDbContext db,
             {
                 return;
             }
-            await ParticipantDirectory.UpsertAsync(db, m.ParticipantId, m.Kind, m.PreferredLanguage, m.Constituency?.Governorate, true, time.GetUtcNow(), ct);
+            await ParticipantDirectory.UpsertAsync(db, m.ParticipantId, m.Kind, m.PreferredLanguage, m.Constituency?.Governorate, true, m.ChangedAt, ct);
         }, time);
     }
 }

@@ -19,7 +19,7 @@ public sealed class ParticipantRegisteredConsumer(NotificationsDbContext db, Dis
             {
                 return;
             }
-            await ParticipantDirectory.UpsertAsync(db, message.ParticipantId, message.Kind, message.PreferredLanguage, null, false, time.GetUtcNow(), ct);
+            await ParticipantDirectory.UpsertAsync(db, message.ParticipantId, message.Kind, message.PreferredLanguage, null, false, message.RegisteredAt, ct);
             await dispatcher.DispatchAsync(context.MessageId!.Value, "welcome", new Dictionary<string, string>(), [message.ParticipantId], ct);
         }, time);
         logger.LogInformation("Welcome for participant {ParticipantId} {Outcome}", message.ParticipantId, applied ? "stored" : "already stored");
