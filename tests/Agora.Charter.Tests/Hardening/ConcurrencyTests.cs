@@ -78,6 +78,31 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Two_statements_moderated_at_once_both_bump_the_conversations_revision()
+    {
+        var conversation = Guid.CreateVersion7();
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Conversations.Add(new Conversation { Id = conversation, Title = "revision", Source = "agora", CreatedAt = Now });
+            await db.SaveChangesAsync();
+        }
+        var statements = await factory.StatementsAsync(conversation, 2, status: StatementStatus.Pending);
+
+        // Both pass their checks before either writes: a revision read and set in memory would count the two as one,
+        // and the analysis, finding the revision it already saw after the first, would miss the second.
+        using (factory.Gate.Arm(2, SaveGate.Saving<Statement>(EntityState.Modified)))
+        {
+            var responses = await Task.WhenAll(statements.Select(s => steering.PostAsync($"/api/charter/statements/{s}/accept", null)));
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        }
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.Equal(2, await db.Conversations.Where(c => c.Id == conversation).Select(c => c.Revision).SingleAsync());
+        }
+    }
+
+    [Fact]
     public async Task Two_closes_of_a_ballot_adopt_and_plan_once_and_the_second_is_a_409()
     {
         var (charter, articles) = await factory.CharterAsync(VersionStatus.Final, articles: 2);

@@ -29,7 +29,6 @@ public sealed class ContributionValidatedConsumer(CharterDbContext db, TimeProvi
             statement.ContributionIds = [m.ContributionId, .. m.MergedFrom.Where(g => g != m.ContributionId)];
             statement.WorkshopIds = [m.WorkshopId];
             db.Statements.Add(statement);
-            var conversation = await db.Conversations.FirstAsync(c => c.Id == Conversation.MainId, ct);
-            conversation.Revision++;
+            await Conversation.BumpRevisionAsync(db, Conversation.MainId, ct);
         }, time);
 }

@@ -1,4 +1,6 @@
+using Agora.Charter.Data;
 using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Charter.Statements;
 
@@ -15,10 +17,19 @@ public sealed class Conversation
     /// <summary>agora | polis</summary>
     public required string Source { get; set; }
 
-    /// <summary>Bumped when a statement is added or moderated, so the analysis knows to recompute.</summary>
+    /// <summary>Bumped when a statement is added or moderated, so the analysis knows to recompute (<see cref="BumpRevisionAsync"/>).</summary>
     public int Revision { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Adds one to the conversation's <see cref="Revision"/> in a single <c>UPDATE</c>, computed by PostgreSQL on the row as
+    /// committed, so two changes at once both count. Read and set in memory, the second change would write the same number
+    /// as the first, and the analysis, seeing no new revision after the first, would miss it. Runs at once, in the caller's
+    /// transaction if there is one.
+    /// </summary>
+    public static Task<int> BumpRevisionAsync(CharterDbContext db, Guid conversationId, CancellationToken ct) =>
+        db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), ct);
 }
 
 public enum StatementStatus

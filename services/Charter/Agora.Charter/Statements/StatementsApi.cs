@@ -94,15 +94,16 @@ public static class StatementsApi
         {
             return errors.ToProblem();
         }
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
-        if (conversation is null)
+        if (!await db.Conversations.AnyAsync(c => c.Id == conversationId, ct))
         {
             return Problems.NotFound("conversation");
         }
         var statement = Statement.Create(conversationId, theme, request.Language!, text, user.ParticipantId(), time.GetUtcNow());
         db.Statements.Add(statement);
-        conversation.Revision++;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        await Conversation.BumpRevisionAsync(db, conversationId, ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"/api/charter/statements/{statement.Id}", StatementView.Of(statement));
     }
 
@@ -137,7 +138,7 @@ public static class StatementsApi
         {
             return Problems.Conflict(error, "The statement was already moderated.");
         }
-        await BumpAsync(db, s.ConversationId, ct);
+        await Conversation.BumpRevisionAsync(db, s.ConversationId, ct);
         db.AddEvent(new StatementAccepted(s.Id, s.Theme, s.SourceContributionId, s.AuthorId, now), now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -166,7 +167,7 @@ public static class StatementsApi
         {
             return Problems.Conflict(error, "The statement was already rejected or merged.");
         }
-        await BumpAsync(db, s.ConversationId, ct);
+        await Conversation.BumpRevisionAsync(db, s.ConversationId, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(StatementView.Of(s));
@@ -191,7 +192,7 @@ public static class StatementsApi
         {
             return Problems.Conflict(error, "These statements cannot be merged.");
         }
-        await BumpAsync(db, s.ConversationId, ct);
+        await Conversation.BumpRevisionAsync(db, s.ConversationId, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(StatementView.Of(s));
@@ -220,11 +221,5 @@ public static class StatementsApi
         s.SetTranslation(language, text);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(StatementView.Of(s));
-    }
-
-    private static async Task BumpAsync(CharterDbContext db, Guid conversationId, CancellationToken ct)
-    {
-        var conversation = await db.Conversations.FirstAsync(c => c.Id == conversationId, ct);
-        conversation.Revision++;
     }
 }
