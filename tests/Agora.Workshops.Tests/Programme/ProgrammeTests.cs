@@ -127,6 +127,20 @@ public sealed class ProgrammeTests(WorkshopsFactory factory) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task More_than_fifty_facilitators_or_rapporteurs_get_400_and_fifty_are_taken()
+    {
+        var tooMany = await arrange.Steering.PostAsJsonAsync("/api/workshops/workshops",
+            Arrange.WorkshopBody([.. Enumerable.Range(0, 51).Select(_ => Guid.NewGuid())], [.. Enumerable.Range(0, 20_000).Select(_ => Guid.NewGuid())]));
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        var fields = (await tooMany.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
+        Assert.Equal(["facilitatorIds", "rapporteurIds"], fields);
+
+        var fifty = await arrange.Steering.PostAsJsonAsync("/api/workshops/workshops",
+            Arrange.WorkshopBody([.. Enumerable.Range(0, 50).Select(_ => Guid.NewGuid())], [arrange.RapporteurId]));
+        Assert.Equal(HttpStatusCode.Created, fifty.StatusCode);
+    }
+
+    [Fact]
     public async Task Control_characters_in_a_workshops_texts_get_400_naming_each_field_and_nothing_is_written()
     {
         var marker = $"Atelier {Guid.NewGuid():N}";

@@ -188,6 +188,9 @@ public static class ProgrammeApi
     internal static ProblemHttpResult Forbidden() =>
         Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "You do not manage this workshop.");
 
+    /// <summary>Facilitators, and rapporteurs, a workshop has at most (each list is kept in the workshop's row).</summary>
+    public const int MaxPeoplePerRole = 50;
+
     private static FieldErrors Validate(WorkshopInput input)
     {
         var errors = new FieldErrors();
@@ -221,13 +224,16 @@ public static class ProgrammeApi
                 errors.Add($"description.{lang}", FreeText.ControlCharactersInTextError);
             }
         }
-        if ((input.FacilitatorIds ?? []).Any(g => g == Guid.Empty))
+        foreach (var (field, ids) in new[] { ("facilitatorIds", input.FacilitatorIds), ("rapporteurIds", input.RapporteurIds) })
         {
-            errors.Add("facilitatorIds", "must be participant ids.");
-        }
-        if ((input.RapporteurIds ?? []).Any(g => g == Guid.Empty))
-        {
-            errors.Add("rapporteurIds", "must be participant ids.");
+            if ((ids ?? []).Any(g => g == Guid.Empty))
+            {
+                errors.Add(field, "must be participant ids.");
+            }
+            else if (ids is { Count: > MaxPeoplePerRole })
+            {
+                errors.Add(field, $"at most {MaxPeoplePerRole} people.");
+            }
         }
         return errors;
     }
