@@ -29,7 +29,7 @@ public sealed class AnalysisScheduleOptions
     /// <summary>Debounce: wait until no vote arrived for this long ...</summary>
     public TimeSpan Quiet { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>... unless the stored result is older than this.</summary>
+    /// <summary>... unless a change has waited this long for it (votes that never stop coming).</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(15);
 }
 
@@ -53,19 +53,21 @@ public static class AnalysisRunner
         return new Signature(last?.Id ?? 0, last?.CastAt, revision, string.Create(CultureInfo.InvariantCulture, $"{count}:{changed}"));
     }
 
-    /// <summary>True when the stored result is stale and the debounce allows a recompute now.</summary>
-    public static bool Due(Signature s, AnalysisResult? stored, AnalysisScheduleOptions schedule, DateTimeOffset now)
+    /// <summary>Whether the conversation has votes and the stored result (if any) no longer matches them, its revision or the profiles.</summary>
+    public static bool Stale(Signature s, AnalysisResult? stored) =>
+        s.LastVoteId != 0
+        && (stored is null || stored.LastVoteId != s.LastVoteId || stored.Revision != s.Revision || stored.ProfileStamp != s.ProfileStamp);
+
+    /// <summary>
+    /// Whether a <see cref="Stale"/> result may be recomputed now: once votes have been quiet for <c>Quiet</c>, or once the
+    /// change has waited <c>MaxDelay</c> (<paramref name="staleSince"/>: when the worker first saw the result stale) — so
+    /// votes that never stop are reflected every <c>MaxDelay</c>, and a burst after a quiet spell is not recomputed on its
+    /// first votes just because the last result is old. A conversation never analysed is analysed at once.
+    /// </summary>
+    public static bool Due(Signature s, AnalysisResult? stored, AnalysisScheduleOptions schedule, DateTimeOffset now, DateTimeOffset staleSince)
     {
-        if (s.LastVoteId == 0)
-        {
-            return false;
-        }
-        if (stored is not null && stored.LastVoteId == s.LastVoteId && stored.Revision == s.Revision && stored.ProfileStamp == s.ProfileStamp)
-        {
-            return false;
-        }
         var quiet = s.LastVoteAt is null || now - s.LastVoteAt >= schedule.Quiet;
-        var overdue = stored is null || now - stored.ComputedAt >= schedule.MaxDelay;
+        var overdue = stored is null || now - staleSince >= schedule.MaxDelay;
         return quiet || overdue;
     }
 

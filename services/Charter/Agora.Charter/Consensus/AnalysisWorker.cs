@@ -7,7 +7,7 @@ namespace Agora.Charter.Consensus;
 /// <summary>
 /// Recomputes analyses in the background, never on the vote request path: every <c>Charter:Analysis:Interval</c> it
 /// finds conversations whose votes, moderation or constituency read model changed since the stored result and, once
-/// votes have been quiet for <c>Quiet</c> (or the result is older than <c>MaxDelay</c>), recomputes them: from the votes
+/// votes have been quiet for <c>Quiet</c> (or the change has waited <c>MaxDelay</c>), recomputes them: from the votes
 /// it holds in memory plus those stored since its last round (<see cref="VoteFeed"/>).
 /// </summary>
 public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<AnalysisScheduleOptions> schedule,
@@ -15,6 +15,9 @@ public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProv
 {
     private readonly VoteFeed _votes = new(time);
     private readonly SemaphoreSlim _round = new(1, 1);
+
+    /// <summary>When each conversation's result was first seen stale (rounds are serialized by <see cref="_round"/>).</summary>
+    private readonly Dictionary<Guid, DateTimeOffset> _staleSince = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,12 +69,22 @@ public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProv
                 ProfileStamp = r.ProfileStamp, Json = "",
             }).FirstOrDefaultAsync(ct);
             var now = time.GetUtcNow();
-            if (!AnalysisRunner.Due(signature, stored, schedule.CurrentValue, now))
+            if (!AnalysisRunner.Stale(signature, stored))
+            {
+                _staleSince.Remove(id);
+                continue;
+            }
+            if (!_staleSince.TryGetValue(id, out var staleSince))
+            {
+                _staleSince[id] = staleSince = now;
+            }
+            if (!AnalysisRunner.Due(signature, stored, schedule.CurrentValue, now, staleSince))
             {
                 continue;
             }
             var started = time.GetTimestamp();
             var view = await AnalysisRunner.RecomputeAsync(db, _votes, id, signature, thresholds.CurrentValue, now, ct);
+            _staleSince.Remove(id);
             db.ChangeTracker.Clear();
             LogRecomputed(logger, id, view.Participants, view.Statements, time.GetElapsedTime(started).TotalMilliseconds);
         }
