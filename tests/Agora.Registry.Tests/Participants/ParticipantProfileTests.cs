@@ -43,6 +43,7 @@ public sealed class ParticipantProfileTests(RegistryFactory factory) : IClassFix
     [InlineData("Jasmine ياسمين Collective")]
     [InlineData("جمعية \u200Fالنساء\u200F الديمقراطيات")]
     [InlineData("Ⴓ𝔄 — collectif ⵜⴰⵎⴰⵣⵉⵖⵜ")]
+    [InlineData("مُحَمَّد الشَّابِّي")]
     public async Task Mixed_script_and_right_to_left_names_are_accepted_as_written(string name)
     {
         var id = await Api.RegisterAsync(client, new { kind = "movement", displayName = name, preferredLanguage = "ar", email = Api.NewEmail() });
@@ -54,6 +55,8 @@ public sealed class ParticipantProfileTests(RegistryFactory factory) : IClassFix
     [Theory]
     [InlineData("names", "{\"ar\":\" \\u200B\\u200F \"}", "names.ar")]
     [InlineData("names", "{\"fr\":\"\\u0007\\u0001\"}", "names.fr")]
+    [InlineData("names", "{\"fr\":\"\\u0301\\u0301\"}", "names.fr")]
+    [InlineData("names", "{\"ar\":\" \\u064E\\u0651 \"}", "names.ar")]
     [InlineData("names", "{\"en\":\"Bad\\u202Ename\"}", "names.en")]
     [InlineData("phone", "\"12\"", "phone")]
     [InlineData("phone", "\"+216 99\"", "phone")]
