@@ -78,6 +78,26 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_moderation_does_not_wait_for_votes_being_stored_on_its_statement()
+    {
+        var statements = await factory.StatementsAsync(Conversation.MainId, 2, status: StatementStatus.Accepted);
+
+        // A batch of votes not yet committed holds a key-share lock on each statement it votes on (the foreign key).
+        await using var scope = factory.Scope(out var db);
+        await using var votes = await db.Database.BeginTransactionAsync();
+        foreach (var s in statements)
+        {
+            db.Votes.Add(new Agora.Charter.Votes.Vote { ConversationId = Conversation.MainId, StatementId = s, ParticipantId = Guid.NewGuid(), Value = 1, CastAt = Now });
+        }
+        await db.SaveChangesAsync();
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var merged = await steering.PostAsJsonAsync($"/api/charter/statements/{statements[1]}/merge", new { into = statements[0] }, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        await votes.CommitAsync();
+    }
+
+    [Fact]
     public async Task Two_statements_moderated_at_once_both_bump_the_conversations_revision()
     {
         var conversation = Guid.CreateVersion7();

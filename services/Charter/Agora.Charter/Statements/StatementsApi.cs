@@ -118,12 +118,14 @@ public static class StatementsApi
     }
 
     /// <summary>
-    /// The statements, their rows locked (<c>FOR UPDATE</c>, in id order) until the caller's transaction ends: of two
+    /// The statements, their rows locked (<c>FOR NO KEY UPDATE</c>, in id order) until the caller's transaction ends: of two
     /// moderations of one statement at once (a double submit), the second waits for the first to commit, then sees its
     /// outcome — not two acceptances, each publishing <see cref="StatementAccepted"/> (each author notified twice).
+    /// <c>NO KEY</c>: votes being stored hold a key-share lock on their statement (their foreign key), which a plain
+    /// <c>FOR UPDATE</c> would wait for and block, and a merge could deadlock with a batch of votes.
     /// </summary>
     private static Task<List<Statement>> LockedAsync(CharterDbContext db, Guid[] ids, CancellationToken ct) =>
-        db.Statements.FromSql($"SELECT * FROM statements WHERE id = ANY({ids}) ORDER BY id FOR UPDATE").ToListAsync(ct);
+        db.Statements.FromSql($"SELECT * FROM statements WHERE id = ANY({ids}) ORDER BY id FOR NO KEY UPDATE").ToListAsync(ct);
 
     internal static async Task<Results<Ok<StatementView>, ProblemHttpResult>> Accept(Guid id, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
