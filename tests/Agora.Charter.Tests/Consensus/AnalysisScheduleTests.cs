@@ -37,6 +37,15 @@ public sealed class AnalysisScheduleTests
     }
 
     [Fact]
+    public void A_result_another_replica_stored_recently_is_not_recomputed_again_before_max_delay()
+    {
+        // This replica has seen the conversation stale for 20 s, but another one stored a result 5 s ago.
+        var voting = Votes(150, Now.AddMilliseconds(-100));
+        Assert.False(AnalysisRunner.Due(voting, Stored(140, Now.AddSeconds(-5)), Schedule, Now, staleSince: Now.AddSeconds(-20)));
+        Assert.True(AnalysisRunner.Due(voting, Stored(140, Now.AddSeconds(-15)), Schedule, Now, staleSince: Now.AddSeconds(-20)));
+    }
+
+    [Fact]
     public void Votes_quiet_for_the_debounce_or_a_conversation_never_analysed_are_recomputed_at_once()
     {
         Assert.True(AnalysisRunner.Due(Votes(150, Now.AddSeconds(-1)), Stored(100, Now.AddSeconds(-3)), Schedule, Now, staleSince: Now));

@@ -60,14 +60,15 @@ public static class AnalysisRunner
 
     /// <summary>
     /// Whether a <see cref="Stale"/> result may be recomputed now: once votes have been quiet for <c>Quiet</c>, or once the
-    /// change has waited <c>MaxDelay</c> (<paramref name="staleSince"/>: when the worker first saw the result stale) — so
-    /// votes that never stop are reflected every <c>MaxDelay</c>, and a burst after a quiet spell is not recomputed on its
+    /// change has waited <c>MaxDelay</c> (<paramref name="staleSince"/>: when this worker first saw the result stale) and the
+    /// stored result is that old too (another replica may have just recomputed) — so votes that never stop are reflected
+    /// about every <c>MaxDelay</c> whatever the number of replicas, and a burst after a quiet spell is not recomputed on its
     /// first votes just because the last result is old. A conversation never analysed is analysed at once.
     /// </summary>
     public static bool Due(Signature s, AnalysisResult? stored, AnalysisScheduleOptions schedule, DateTimeOffset now, DateTimeOffset staleSince)
     {
         var quiet = s.LastVoteAt is null || now - s.LastVoteAt >= schedule.Quiet;
-        var overdue = stored is null || now - staleSince >= schedule.MaxDelay;
+        var overdue = stored is null || (now - staleSince >= schedule.MaxDelay && now - stored.ComputedAt >= schedule.MaxDelay);
         return quiet || overdue;
     }
 

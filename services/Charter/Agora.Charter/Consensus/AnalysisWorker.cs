@@ -84,7 +84,8 @@ public sealed partial class AnalysisWorker(IServiceScopeFactory scopes, TimeProv
             }
             var started = time.GetTimestamp();
             var view = await AnalysisRunner.RecomputeAsync(db, _votes, id, signature, thresholds.CurrentValue, now, ct);
-            _staleSince.Remove(id);
+            // Votes stored during the recompute wait from now; with none, the next round finds the result current and forgets it.
+            _staleSince[id] = now;
             db.ChangeTracker.Clear();
             LogRecomputed(logger, id, view.Participants, view.Statements, time.GetElapsedTime(started).TotalMilliseconds);
         }
