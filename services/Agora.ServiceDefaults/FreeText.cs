@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
 
 namespace Agora.ServiceDefaults;
 
@@ -12,11 +14,13 @@ public static class FreeText
     public const string ControlCharactersInTextError = "must not contain control characters (line breaks and tabs are fine).";
 
     /// <summary>
-    /// Whether <paramref name="text"/> shows nothing: null, empty, or only whitespace and invisible formatting
-    /// characters (zero-width space U+200B, bidi marks and overrides such as U+202E, the BOM).
+    /// Whether <paramref name="text"/> shows nothing: null, empty, or only whitespace, invisible formatting characters
+    /// (zero-width space U+200B, bidi marks and overrides such as U+202E, the BOM, tag characters beyond U+FFFF) and
+    /// combining marks with no letter to sit on (U+0301, Arabic harakat). Read by code point, not UTF-16 unit.
     /// </summary>
     public static bool IsBlank([NotNullWhen(false)] string? text) =>
-        text is null || text.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+        text is null || text.EnumerateRunes().All(r => Rune.IsWhiteSpace(r)
+            || Rune.GetUnicodeCategory(r) is UnicodeCategory.Format or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark);
 
     /// <summary>
     /// Whether <paramref name="text"/> holds a control character (NUL, escape, bell, …), which

@@ -68,6 +68,9 @@ public sealed class OpenSpaceTests(WorkshopsFactory factory) : IClassFixture<Wor
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "   " })).StatusCode);
         // Only invisible characters (zero-width space, a bidi override) show nothing either.
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "\u200B\u202E" })).StatusCode);
+        // Nor do combining marks with no letter (U+0301, Arabic harakat) or tag characters beyond U+FFFF.
+        Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "\u0301\u064E\u0651" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "\U000E0041\U000E0042 " })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = new string('x', 4001) })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "ok", parentId = foreignId })).StatusCode);
         var bell = await arrange.Facilitator.PostAsJsonAsync(url, new { body = "Réunion\u0007 demain" });

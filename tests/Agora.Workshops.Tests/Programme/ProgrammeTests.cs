@@ -138,6 +138,10 @@ public sealed class ProgrammeTests(WorkshopsFactory factory) : IClassFixture<Wor
         var fifty = await arrange.Steering.PostAsJsonAsync("/api/workshops/workshops",
             Arrange.WorkshopBody([.. Enumerable.Range(0, 50).Select(_ => Guid.NewGuid())], [arrange.RapporteurId]));
         Assert.Equal(HttpStatusCode.Created, fifty.StatusCode);
+        // The same person named twice counts once.
+        var repeated = await arrange.Steering.PostAsJsonAsync("/api/workshops/workshops",
+            Arrange.WorkshopBody([.. Enumerable.Repeat(arrange.FacilitatorId, 51)], [arrange.RapporteurId]));
+        Assert.Equal(HttpStatusCode.Created, repeated.StatusCode);
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
     private TimeSpan Lockout => TimeSpan.FromMinutes(config.GetValue("Registry:SignIn:LockoutMinutes", 15));
 
     /// <summary>
-    /// The account with this email, its row locked (<c>FOR UPDATE</c>) until the caller's transaction ends: concurrent
+    /// The account with this email, its row locked (<c>FOR UPDATE</c>) until the caller's transaction ends (called outside
+    /// one, as by <c>--grant-role</c>, the lock ends with the query and the row version still guards the save): concurrent
     /// sign-ins on one account then take turns, so every failure and every wrong code counts toward the lockout (read
     /// without the lock, all but one of them would fail on the row version, uncounted, with a 500). The row version is
     /// <c>xmin</c>, a system column that <c>*</c> leaves out.

@@ -230,7 +230,7 @@ public static class ProgrammeApi
             {
                 errors.Add(field, "must be participant ids.");
             }
-            else if (ids is { Count: > MaxPeoplePerRole })
+            else if ((ids ?? []).Distinct().Count() > MaxPeoplePerRole)
             {
                 errors.Add(field, $"at most {MaxPeoplePerRole} people.");
             }
