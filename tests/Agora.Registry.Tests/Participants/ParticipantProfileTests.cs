@@ -57,6 +57,7 @@ public sealed class ParticipantProfileTests(RegistryFactory factory) : IClassFix
     [InlineData("names", "{\"fr\":\"\\u0007\\u0001\"}", "names.fr")]
     [InlineData("names", "{\"fr\":\"\\u0301\\u0301\"}", "names.fr")]
     [InlineData("names", "{\"ar\":\" \\u064E\\u0651 \"}", "names.ar")]
+    [InlineData("names", "{\"en\":\"\\uDB40\\uDC41\\uDB40\\uDC42\"}", "names.en")]
     [InlineData("names", "{\"en\":\"Bad\\u202Ename\"}", "names.en")]
     [InlineData("phone", "\"12\"", "phone")]
     [InlineData("phone", "\"+216 99\"", "phone")]

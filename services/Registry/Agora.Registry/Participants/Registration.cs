@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Mail;
 using System.Text;
 using Agora.Registry.Privacy;
@@ -139,15 +138,14 @@ public static class Registration
     }
 
     /// <summary>
-    /// A name in any script (Arabic with or without its diacritics, Latin, mixed, right to left) is fine; one of only
-    /// whitespace, control, invisible formatting characters or combining marks with no letter to sit on is not, nor one
-    /// with control or bidi-override characters.
+    /// A name in any script (Arabic with or without its diacritics, Latin, mixed, right to left) is fine; one that shows
+    /// nothing once its control characters are set aside (<see cref="FreeText.IsBlank"/>) is not, nor one with control or
+    /// bidi-override characters.
     /// </summary>
     public static string? CleanName(string name, string field, FieldErrors errors)
     {
         var cleaned = name.Normalize(NormalizationForm.FormC).Trim();
-        if (cleaned.Length == 0 || cleaned.All(c => char.IsWhiteSpace(c) || char.IsControl(c)
-                || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark))
+        if (FreeText.IsBlank(string.Concat(cleaned.Where(c => !char.IsControl(c)))))
         {
             errors.Add(field, "The name is required and must contain visible characters.");
             return null;
