@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Agora.Contracts.Registry.V1;
+using Agora.Registry.Identity;
 using Agora.ServiceDefaults;
 using Agora.Testing;
 using Grpc.Core;
@@ -13,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Npgsql;
 using OpenIddict.Server;
 
 namespace Agora.Registry.Tests.Identity;
@@ -138,6 +140,56 @@ public sealed class OidcFlowTests(IdentityFactory factory) : IClassFixture<Ident
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"got {s}"));
         Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.Unauthorized));
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_password_is_checked_without_holding_the_accounts_row_lock()
+    {
+        var email = Api.NewEmail("slowhash");
+        var id = await Api.RegisterAsync(anonymous, "individual", email, password: Password);
+        await using var connection = new NpgsqlConnection(factory.DatabaseConnectionString);
+        await connection.OpenAsync();
+        // A hash forty times as costly as the shipped one, so that the check lasts long enough to be watched.
+        await using (var slow = new NpgsqlCommand("UPDATE participants SET password_hash = $1 WHERE id = $2", connection))
+        {
+            slow.Parameters.AddWithValue(new PasswordHasher(iterations: 80).Hash(Password));
+            slow.Parameters.AddWithValue(id);
+            await slow.ExecuteNonQueryAsync();
+        }
+        var form = await FormAsync(email, "a wrong password");
+
+        var started = DateTime.UtcNow;
+        var signIn = anonymous.PostAsync("/connect/login", form);
+        var (tries, refused) = (0, 0);
+        while (!signIn.IsCompleted)
+        {
+            // The row stays free to lock while the hash is computed (only the outcome's short write takes it): while it
+            // was locked through the check, every try here waited out its timeout.
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var timeout = new NpgsqlCommand("SET LOCAL lock_timeout = '300ms'", connection, transaction);
+            await timeout.ExecuteNonQueryAsync();
+            await using var take = new NpgsqlCommand("SELECT 1 FROM participants WHERE id = $1 FOR UPDATE", connection, transaction);
+            take.Parameters.AddWithValue(id);
+            try
+            {
+                await take.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                refused++;
+            }
+            tries++;
+            await transaction.RollbackAsync();
+            await Task.Delay(20);
+        }
+        var elapsed = DateTime.UtcNow - started;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await signIn).StatusCode);
+        Assert.True(tries >= 3, $"only {tries} tries in {elapsed.TotalMilliseconds:F0} ms: the check was too quick to watch");
+        Assert.Equal(0, refused);
+        await using var count = new NpgsqlCommand("SELECT failed_sign_ins FROM participants WHERE id = $1", connection);
+        count.Parameters.AddWithValue(id);
+        Assert.Equal(1, (int)(await count.ExecuteScalarAsync())!);
     }
 
     private Task<FormUrlEncodedContent> FormAsync(string email, string password) =>

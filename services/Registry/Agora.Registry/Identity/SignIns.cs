@@ -33,7 +33,9 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
     /// without the lock, all but one of them would fail on the row version, uncounted, with a 500). The row version is
     /// <c>xmin</c>, a system column that <c>*</c> leaves out.
     /// </summary>
-    public async Task<Participant?> FindByEmailAsync(string? email, CancellationToken ct)
+    public Task<Participant?> FindByEmailAsync(string? email, CancellationToken ct) => FindAsync(email, forUpdate: true, ct);
+
+    private async Task<Participant?> FindAsync(string? email, bool forUpdate, CancellationToken ct)
     {
         var normalized = Registration.NormalizeEmail(email, new FieldErrors());
         if (normalized is null)
@@ -41,16 +43,37 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
             return null;
         }
         var hash = protector.LookupHash(normalized);
-        return await db.Participants.FromSql($"SELECT *, xmin FROM participants WHERE email_hash = {hash} FOR UPDATE").SingleOrDefaultAsync(ct);
+        // Untracked when not locked, so that the locked read that may follow gets the row as it is then, not this copy.
+        return forUpdate
+            ? await db.Participants.FromSql($"SELECT *, xmin FROM participants WHERE email_hash = {hash} FOR UPDATE").SingleOrDefaultAsync(ct)
+            : await db.Participants.Where(p => p.EmailHash == hash).AsNoTracking().SingleOrDefaultAsync(ct);
     }
 
+    /// <summary>
+    /// The password is checked before the row is locked: Argon2id takes tens of milliseconds of CPU and 19 MiB on purpose,
+    /// and holding a pooled connection and the row lock through it would let a burst of guesses against one account (or
+    /// many) queue every other sign-in and exhaust the database pool. Only the outcome is recorded under the lock, after
+    /// checking that no other attempt locked the account and that the password did not change meanwhile.
+    /// </summary>
     public async Task<(SignInOutcome, Participant?)> PasswordAsync(string? email, string? password, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var p = await FindByEmailAsync(email, ct);
-        if (p is null || p.PasswordHash is null || !CanSignIn(p))
+        var seen = await FindAsync(email, forUpdate: false, ct);
+        if (seen is null || seen.PasswordHash is null || !CanSignIn(seen))
         {
             PasswordHasher.Verify(password ?? "", DummyHash.Value);
+            return (SignInOutcome.Failed, null);
+        }
+        if (seen.LockedUntil > time.GetUtcNow())
+        {
+            return (SignInOutcome.LockedOut, null);
+        }
+        var ok = PasswordHasher.Verify(password ?? "", seen.PasswordHash);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var p = await FindByEmailAsync(email, ct);
+        if (p is null || !CanSignIn(p) || p.PasswordHash != seen.PasswordHash)
+        {
+            // Erased, suspended or given a new password while this one was checked: the check no longer applies.
             return (SignInOutcome.Failed, null);
         }
         var now = time.GetUtcNow();
@@ -58,7 +81,6 @@ public sealed class SignIns(RegistryDbContext db, PersonalDataProtector protecto
         {
             return (SignInOutcome.LockedOut, null);
         }
-        var ok = PasswordHasher.Verify(password ?? "", p.PasswordHash);
         var outcome = await RecordAsync(p, ok, now, ct);
         await transaction.CommitAsync(ct);
         return (outcome, ok ? p : null);
