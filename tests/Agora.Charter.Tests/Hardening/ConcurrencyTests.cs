@@ -98,6 +98,53 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_moderation_and_an_erasure_of_its_author_at_once_both_complete_without_a_deadlock()
+    {
+        var conversation = Guid.CreateVersion7();
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Conversations.Add(new Conversation { Id = conversation, Title = "erasure", Source = "agora", CreatedAt = Now });
+            await db.SaveChangesAsync();
+        }
+        var author = Guid.NewGuid();
+        var voted = (await factory.StatementsAsync(conversation, 1, status: StatementStatus.Accepted))[0];
+        var pending = (await factory.StatementsAsync(conversation, 1, status: StatementStatus.Pending))[0];
+        await using (var scope = factory.Scope(out var db))
+        {
+            await db.Statements.Where(s => s.Id == pending).ExecuteUpdateAsync(s => s.SetProperty(x => x.AuthorId, author));
+            db.Votes.Add(new Agora.Charter.Votes.Vote { ConversationId = conversation, StatementId = voted, ParticipantId = author, Value = 1, CastAt = Now });
+            await db.SaveChangesAsync();
+        }
+
+        // A lock on the author's vote holds the erasure once it has the conversation (to bump its revision) and before it
+        // reaches the author's statements; the moderation of one of them then starts, and the erasure is let go.
+        await using var holdScope = factory.Scope(out var hold);
+        await using var held = await hold.Database.BeginTransactionAsync();
+        await hold.Database.ExecuteSqlAsync($"SELECT 1 FROM votes WHERE participant_id = {author} FOR UPDATE");
+        var erasure = Task.Run(async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await Agora.Charter.Constituencies.ParticipantErasedConsumer.EraseAsync(db, author, CancellationToken.None);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        });
+        await factory.WaitingOnLocksAsync(1);
+        var moderation = steering.PostAsync($"/api/charter/statements/{pending}/accept", null);
+        await factory.WaitingOnLocksAsync(2);
+        await held.RollbackAsync();
+
+        // Statement then conversation against conversation then statement: PostgreSQL aborted one of them (40P01).
+        await Task.WhenAll(erasure, moderation).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await moderation).StatusCode);
+        await using (var scope = factory.Scope(out var db))
+        {
+            var statement = await db.Statements.AsNoTracking().SingleAsync(s => s.Id == pending);
+            Assert.Equal((StatementStatus.Accepted, false), (statement.Status, statement.AuthorId == author));
+        }
+    }
+
+    [Fact]
     public async Task Two_statements_moderated_at_once_both_bump_the_conversations_revision()
     {
         var conversation = Guid.CreateVersion7();

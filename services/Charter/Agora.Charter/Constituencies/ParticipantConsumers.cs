@@ -39,23 +39,34 @@ public sealed class ParticipantProfileChangedConsumer(CharterDbContext db, TimeP
 public sealed class ParticipantErasedConsumer(CharterDbContext db, TimeProvider time) : IConsumer<ParticipantErased>
 {
     public Task Consume(ConsumeContext<ParticipantErased> context) =>
-        db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), async ct =>
+        db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, ct), time);
+
+    /// <summary>The erasure's effect, in the caller's transaction (group memberships are left to save).</summary>
+    internal static async Task EraseAsync(CharterDbContext db, Guid id, CancellationToken ct)
+    {
+        var pseudonym = Guid.NewGuid();
+        // Lock order: the conversations (in id order) before their statements, as moderation takes them
+        // (StatementsApi.LockedAsync); the other order deadlocks with a moderation of one of this person's statements.
+        // The conversations of their statements too: under their lock, the statements below wait for no moderation.
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT 1 FROM conversations WHERE id IN (
+                SELECT conversation_id FROM votes WHERE participant_id = {id}
+                UNION SELECT conversation_id FROM statements WHERE author_id = {id})
+            ORDER BY id FOR NO KEY UPDATE
+            """, ct);
+        // The analysis holds votes in memory by participant: a new revision makes it read these conversations again.
+        await db.Conversations.Where(c => db.Votes.Any(v => v.ConversationId == c.Id && v.ParticipantId == id))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), ct);
+        await db.Votes.Where(v => v.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.ParticipantId, pseudonym), ct);
+        await db.BallotCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
+        await db.AmendmentVoteCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
+        await db.Statements.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
+        await db.Amendments.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
+        await db.Actions.Where(c => c.OwnerParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerParticipantId, (Guid?)null), ct);
+        await db.Profiles.Where(p => p.ParticipantId == id).ExecuteDeleteAsync(ct);
+        foreach (var group in await db.CoordinationGroups.Where(g => g.Members.Contains(id)).ToListAsync(ct))
         {
-            var id = context.Message.ParticipantId;
-            var pseudonym = Guid.NewGuid();
-            // The analysis holds votes in memory by participant: a new revision makes it read these conversations again.
-            await db.Conversations.Where(c => db.Votes.Any(v => v.ConversationId == c.Id && v.ParticipantId == id))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Revision, c => c.Revision + 1), ct);
-            await db.Votes.Where(v => v.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(v => v.ParticipantId, pseudonym), ct);
-            await db.BallotCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
-            await db.AmendmentVoteCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
-            await db.Statements.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
-            await db.Amendments.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
-            await db.Actions.Where(c => c.OwnerParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerParticipantId, (Guid?)null), ct);
-            await db.Profiles.Where(p => p.ParticipantId == id).ExecuteDeleteAsync(ct);
-            foreach (var group in await db.CoordinationGroups.Where(g => g.Members.Contains(id)).ToListAsync(ct))
-            {
-                group.Members = [.. group.Members.Where(m => m != id)];
-            }
-        }, time);
+            group.Members = [.. group.Members.Where(m => m != id)];
+        }
+    }
 }

@@ -123,9 +123,18 @@ public static class StatementsApi
     /// outcome — not two acceptances, each publishing <see cref="StatementAccepted"/> (each author notified twice).
     /// <c>NO KEY</c>: votes being stored hold a key-share lock on their statement (their foreign key), which a plain
     /// <c>FOR UPDATE</c> would wait for and block, and a merge could deadlock with a batch of votes.
+    /// Their conversations' rows are locked first, the order of every charter transaction that writes both (the caller bumps
+    /// the revision; an erasure, <see cref="Constituencies.ParticipantErasedConsumer"/>, locks the conversations then the
+    /// statements): statements first and the conversation after would deadlock with an erasure of their author.
     /// </summary>
-    private static Task<List<Statement>> LockedAsync(CharterDbContext db, Guid[] ids, CancellationToken ct) =>
-        db.Statements.FromSql($"SELECT * FROM statements WHERE id = ANY({ids}) ORDER BY id FOR NO KEY UPDATE").ToListAsync(ct);
+    private static async Task<List<Statement>> LockedAsync(CharterDbContext db, Guid[] ids, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT 1 FROM conversations WHERE id IN (SELECT conversation_id FROM statements WHERE id = ANY({ids}))
+            ORDER BY id FOR NO KEY UPDATE
+            """, ct);
+        return await db.Statements.FromSql($"SELECT * FROM statements WHERE id = ANY({ids}) ORDER BY id FOR NO KEY UPDATE").ToListAsync(ct);
+    }
 
     internal static async Task<Results<Ok<StatementView>, ProblemHttpResult>> Accept(Guid id, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
