@@ -43,6 +43,47 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         Assert.Equal("student", p.Occupation);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Two_profile_events_for_a_new_participant_at_once_both_apply_and_the_later_one_wins(bool laterArrivesFirst)
+    {
+        var id = Guid.CreateVersion7();
+        var at = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+        var registration = new ParticipantProfileChanged(id, "individual", "fr", [], new ConstituencyAttributes(null, null, null, null), at);
+        var change = new ParticipantProfileChanged(id, "individual", "ar", [], new ConstituencyAttributes("sfax", "female", "25-34", "lawyer"), at.AddMinutes(1));
+        var (first, second) = laterArrivesFirst ? (change, registration) : (registration, change);
+
+        await using var one = factory.Scope(out var db1);
+        await using var two = factory.Scope(out var db2);
+        await using var tx1 = await db1.Database.BeginTransactionAsync();
+        await Profiles.ParticipantProfileChangedConsumer.ApplyAsync(db1, first, CancellationToken.None);
+        await db1.SaveChangesAsync();
+
+        // The second consumer writes while the first has not committed: its insert waits on the first's row.
+        await using var tx2 = await db2.Database.BeginTransactionAsync();
+        var concurrent = Task.Run(async () =>
+        {
+            await Profiles.ParticipantProfileChangedConsumer.ApplyAsync(db2, second, CancellationToken.None);
+            await db2.SaveChangesAsync();
+        });
+        await Eventually.UntilAsync(async () =>
+        {
+            // A session of its own, outside any transaction: pg_stat_activity is read once per transaction.
+            await using var scope = factory.Scope(out var db);
+            return await db.Database.SqlQuery<int>($"""
+                SELECT count(*)::int AS "Value" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                """).SingleAsync() == 1;
+        }, TimeSpan.FromSeconds(10), "the second insert waits on the first");
+        await tx1.CommitAsync();
+        await concurrent; // no duplicate-key exception (and so no retry, no error in the log)
+        await tx2.CommitAsync();
+
+        await using var check = factory.Scope(out var after);
+        var p = await after.Profiles.AsNoTracking().SingleAsync(p => p.ParticipantId == id);
+        Assert.Equal(("sfax", "female", "25-34", "lawyer", at.AddMinutes(1)), (p.Governorate, p.Gender, p.AgeBand, p.Occupation, p.ChangedAt));
+    }
+
     [Fact]
     public async Task Erasure_anonymizes_what_the_service_holds_once_even_when_redelivered()
     {

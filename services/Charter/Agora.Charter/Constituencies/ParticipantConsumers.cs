@@ -10,26 +10,28 @@ namespace Agora.Charter.Constituencies;
 public sealed class ParticipantProfileChangedConsumer(CharterDbContext db, TimeProvider time) : IConsumer<ParticipantProfileChanged>
 {
     public Task Consume(ConsumeContext<ParticipantProfileChanged> context) =>
-        db.ConsumeOnceAsync(context, nameof(ParticipantProfileChangedConsumer), async ct =>
-        {
-            var m = context.Message;
-            var profile = await db.Profiles.FirstOrDefaultAsync(p => p.ParticipantId == m.ParticipantId, ct);
-            if (profile is null)
-            {
-                profile = new ParticipantProfile { ParticipantId = m.ParticipantId, Kind = m.Kind };
-                db.Profiles.Add(profile);
-            }
-            else if (profile.ChangedAt > m.ChangedAt)
-            {
-                return;
-            }
-            profile.Kind = m.Kind;
-            profile.Governorate = m.Constituency.Governorate;
-            profile.Gender = m.Constituency.Gender;
-            profile.AgeBand = m.Constituency.AgeBand;
-            profile.Occupation = m.Constituency.Occupation;
-            profile.ChangedAt = m.ChangedAt;
-        }, time);
+        db.ConsumeOnceAsync(context, nameof(ParticipantProfileChangedConsumer), ct => UpsertAsync(db, context.Message, ct), time);
+
+    /// <summary>
+    /// Records the event's profile in one statement (<c>INSERT … ON CONFLICT</c>): two events for a new participant consumed
+    /// at once would otherwise both insert and one fail on the key (an exception, a retry, an error logged). An event older
+    /// than what the row holds changes nothing, so events applied out of order never undo a later change. Runs in the
+    /// caller's transaction; nothing is left to save.
+    /// </summary>
+    internal static Task UpsertAsync(CharterDbContext db, ParticipantProfileChanged m, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO profiles (participant_id, kind, governorate, gender, age_band, occupation, changed_at)
+            VALUES ({m.ParticipantId}, {m.Kind}, {m.Constituency.Governorate}, {m.Constituency.Gender}, {m.Constituency.AgeBand},
+                {m.Constituency.Occupation}, {m.ChangedAt.ToUniversalTime()})
+            ON CONFLICT (participant_id) DO UPDATE SET
+                kind = EXCLUDED.kind,
+                governorate = EXCLUDED.governorate,
+                gender = EXCLUDED.gender,
+                age_band = EXCLUDED.age_band,
+                occupation = EXCLUDED.occupation,
+                changed_at = EXCLUDED.changed_at
+            WHERE profiles.changed_at <= EXCLUDED.changed_at
+            """, ct);
 }
 
 /// <summary>

@@ -12,25 +12,27 @@ public sealed class ParticipantProfileChangedConsumer(WorkshopsDbContext db, Tim
     public Task Consume(ConsumeContext<ParticipantProfileChanged> context) =>
         db.ConsumeOnceAsync(context, nameof(ParticipantProfileChangedConsumer), ct => ApplyAsync(db, context.Message, ct), time);
 
-    internal static async Task ApplyAsync(WorkshopsDbContext db, ParticipantProfileChanged m, CancellationToken ct)
-    {
-        var profile = await db.Profiles.FirstOrDefaultAsync(p => p.ParticipantId == m.ParticipantId, ct);
-        if (profile is null)
-        {
-            profile = new ParticipantProfile { ParticipantId = m.ParticipantId, Kind = m.Kind };
-            db.Profiles.Add(profile);
-        }
-        else if (profile.ChangedAt > m.ChangedAt)
-        {
-            return;
-        }
-        profile.Kind = Limit(m.Kind, 20) ?? "individual";
-        profile.Governorate = Limit(m.Constituency?.Governorate, 50);
-        profile.Gender = Limit(m.Constituency?.Gender, 20);
-        profile.AgeBand = Limit(m.Constituency?.AgeBand, 20);
-        profile.Occupation = Limit(m.Constituency?.Occupation, 50);
-        profile.ChangedAt = m.ChangedAt;
-    }
+    /// <summary>
+    /// Records the event's profile in one statement (<c>INSERT … ON CONFLICT</c>): two events for a new participant consumed
+    /// at once would otherwise both insert and one fail on the key (an exception, a retry, an error logged). An event older
+    /// than what the row holds changes nothing, so events applied out of order never undo a later change. Runs in the
+    /// caller's transaction; nothing is left to save.
+    /// </summary>
+    internal static Task ApplyAsync(WorkshopsDbContext db, ParticipantProfileChanged m, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO participant_profiles (participant_id, kind, governorate, gender, age_band, occupation, changed_at)
+            VALUES ({m.ParticipantId}, {Limit(m.Kind, 20) ?? "individual"}, {Limit(m.Constituency?.Governorate, 50)},
+                {Limit(m.Constituency?.Gender, 20)}, {Limit(m.Constituency?.AgeBand, 20)}, {Limit(m.Constituency?.Occupation, 50)},
+                {m.ChangedAt.ToUniversalTime()})
+            ON CONFLICT (participant_id) DO UPDATE SET
+                kind = EXCLUDED.kind,
+                governorate = EXCLUDED.governorate,
+                gender = EXCLUDED.gender,
+                age_band = EXCLUDED.age_band,
+                occupation = EXCLUDED.occupation,
+                changed_at = EXCLUDED.changed_at
+            WHERE participant_profiles.changed_at <= EXCLUDED.changed_at
+            """, ct);
 
     private static string? Limit(string? s, int max) =>
         string.IsNullOrWhiteSpace(s) ? null : s.Trim().ToLowerInvariant() is var v && v.Length > max ? v[..max] : s.Trim().ToLowerInvariant();
