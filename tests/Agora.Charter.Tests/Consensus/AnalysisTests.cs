@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Agora.Charter.Consensus;
+using Agora.Charter.Constituencies;
 using Agora.Charter.Statements;
 using Agora.Charter.Votes;
 using Agora.Contracts.Registry;
@@ -103,8 +104,10 @@ public sealed class AnalysisTests(CharterFactory factory) : IClassFixture<Charte
         var constituencies = await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/constituencies")).ReadAsync(HttpStatusCode.OK);
         var governorate = constituencies.GetProperty("constituencies").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "governorate");
         var sfax = governorate.GetProperty("cells").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "sfax");
-        Assert.Equal(4, sfax.GetProperty("voters").GetInt32());
+        // Counted toward the common minimum (3 voters needed here), but four voters are too few to show.
         Assert.True(sfax.GetProperty("counted").GetBoolean());
+        Assert.True(sfax.GetProperty("suppressed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, sfax.GetProperty("voters").ValueKind);
 
         var consensus = await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/consensus")).ReadAsync(HttpStatusCode.OK);
         Assert.Equal(s[0], consensus.GetProperty("groupInformedConsensus")[0].GetProperty("statement").GetGuid());
@@ -117,6 +120,66 @@ public sealed class AnalysisTests(CharterFactory factory) : IClassFixture<Charte
         // A new voter arrives: the analysis follows, without anyone asking for it.
         await (await factory.ClientFor(Guid.NewGuid(), Roles.Participant).VoteAsync(s[0], "agree")).ReadAsync(HttpStatusCode.Created);
         await AnalysisAsync(conversation, 21);
+    }
+
+    [Fact]
+    public async Task Constituency_cells_of_fewer_than_five_voters_show_no_counts_and_cannot_be_recovered_by_subtraction()
+    {
+        var conversation = await ConversationAsync();
+        var s = await factory.StatementsAsync(conversation, 3);
+        // The only movement, alone from Tataouine; eleven individuals, six from Tunis and five from Sfax.
+        var movement = Guid.NewGuid();
+        var individuals = Enumerable.Range(0, 11).Select(_ => Guid.NewGuid()).ToArray();
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Profiles.Add(new ParticipantProfile { ParticipantId = movement, Kind = "movement", Governorate = "tataouine", ChangedAt = DateTimeOffset.UtcNow });
+            for (var i = 0; i < individuals.Length; i++)
+            {
+                db.Profiles.Add(new ParticipantProfile { ParticipantId = individuals[i], Kind = "individual", Governorate = i < 6 ? "tunis" : "sfax", ChangedAt = DateTimeOffset.UtcNow });
+            }
+            // The movement votes against everyone else on every statement.
+            db.Votes.AddRange(s.Select(id => new Vote { ConversationId = conversation, StatementId = id, ParticipantId = movement, Value = -1, CastAt = DateTimeOffset.UtcNow }));
+            db.Votes.AddRange(individuals.SelectMany(p => s.Select(id => new Vote { ConversationId = conversation, StatementId = id, ParticipantId = p, Value = 1, CastAt = DateTimeOffset.UtcNow })));
+            await db.SaveChangesAsync();
+        }
+
+        var full = await AnalysisAsync(conversation, 12);
+        var part = await (await reader.GetAsync($"/api/charter/conversations/{conversation}/analysis/constituencies")).ReadAsync(HttpStatusCode.OK);
+        foreach (var constituencies in new[] { full.GetProperty("constituencies"), part.GetProperty("constituencies") })
+        {
+            JsonElement Partition(string name) => constituencies.EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+            (bool Suppressed, JsonElement Voters, List<JsonElement> ByCell) Cell(string partition, string cell)
+            {
+                var p = Partition(partition);
+                var cells = p.GetProperty("cells").EnumerateArray().ToList();
+                var i = cells.FindIndex(c => c.GetProperty("name").GetString() == cell);
+                Assert.True(i >= 0, $"{partition}:{cell} is listed");
+                return (cells[i].TryGetProperty("suppressed", out var flag) && flag.GetBoolean(), cells[i].GetProperty("voters"),
+                    [.. p.GetProperty("statements").EnumerateArray().Select(st => st.GetProperty("byCell")[i])]);
+            }
+
+            // The movement's cells (one voter) say nothing of its votes.
+            foreach (var (partition, cell) in new[] { ("kind", "movement"), ("governorate", "tataouine") })
+            {
+                var (suppressed, voters, byCell) = Cell(partition, cell);
+                Assert.True(suppressed, $"{partition}:{cell} is suppressed");
+                Assert.Equal(JsonValueKind.Null, voters.ValueKind);
+                Assert.All(byCell, c => Assert.Equal(JsonValueKind.Null, c.ValueKind));
+            }
+            // Nor can they be read as the overall counts minus the other cells: the next smallest cell is hidden with them.
+            foreach (var (partition, cell) in new[] { ("kind", "individual"), ("governorate", "sfax") })
+            {
+                var (suppressed, voters, byCell) = Cell(partition, cell);
+                Assert.True(suppressed, $"{partition}:{cell} is suppressed");
+                Assert.Equal(JsonValueKind.Null, voters.ValueKind);
+                Assert.All(byCell, c => Assert.Equal(JsonValueKind.Null, c.ValueKind));
+            }
+            // A cell of five or more voters, with another at least as large hidden beside the small one, is shown.
+            var tunis = Cell("governorate", "tunis");
+            Assert.False(tunis.Suppressed);
+            Assert.Equal(6, tunis.Voters.GetInt32());
+            Assert.All(tunis.ByCell, c => Assert.Equal(6, c.GetProperty("agree").GetInt32()));
+        }
     }
 
     [Fact]

@@ -176,7 +176,8 @@ public static class AnalysisStore
             return cached;
         }
         var json = await db.AnalysisResults.Where(r => r.ConversationId == conversationId).Select(r => r.Json).FirstAsync(ct);
-        var view = JsonSerializer.Deserialize<AnalysisView>(json, Json)!;
+        // Small constituency cells are suppressed on the way out, so results stored before that rule read the same.
+        var view = JsonSerializer.Deserialize<AnalysisView>(json, Json)!.WithSmallCellsSuppressed();
         Cache[conversationId] = view;
         return view;
     }
