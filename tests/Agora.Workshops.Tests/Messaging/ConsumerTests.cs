@@ -60,7 +60,7 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         await Profiles.ParticipantProfileChangedConsumer.ApplyAsync(db1, first, CancellationToken.None);
         await db1.SaveChangesAsync();
 
-        // The second consumer writes while the first has not committed: its insert waits on the first's row.
+        // The second consumer writes while the first has not committed: it waits on the first (the per-participant erasure lock, then the row).
         await using var tx2 = await db2.Database.BeginTransactionAsync();
         var concurrent = Task.Run(async () =>
         {
@@ -158,6 +158,28 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         await using var check = factory.Scope(out var after);
         Assert.Equal(erased, (await after.Registrations.SingleAsync(r => r.Id == again.GetProperty("id").GetGuid())).ParticipantId);
         Assert.Equal(1, await after.Set<ConsumedMessage>().CountAsync(m => m.MessageId == messageId));
+    }
+
+    [Fact]
+    public async Task A_profile_event_arriving_after_the_erasure_does_not_bring_the_erased_persons_attributes_back()
+    {
+        var erased = Guid.NewGuid();
+        var bus = factory.Services.GetRequiredService<IBus>();
+        var observer = new ConsumedCounter();
+        using var handle = bus.ConnectConsumeObserver(observer);
+        var erasure = NewId.NextGuid();
+        var changedAt = DateTimeOffset.UtcNow;
+        await bus.Publish(new ParticipantErased(erased, changedAt.AddSeconds(1)), c => c.MessageId = erasure);
+        await Eventually.UntilAsync(() => observer.Count(erasure) == 1, because: "the erasure is consumed");
+
+        // The profile change the person made just before asking for erasure, redelivered late (a retry, another queue).
+        var late = NewId.NextGuid();
+        await bus.Publish(new ParticipantProfileChanged(erased, "individual", "ar", [], new ConstituencyAttributes("kebili", "female", "18-24", "student"), changedAt),
+            c => c.MessageId = late);
+        await Eventually.UntilAsync(() => observer.Count(late) == 1, because: "the late profile event is consumed");
+
+        await using var check = factory.Scope(out var db);
+        Assert.False(await db.Profiles.AnyAsync(p => p.ParticipantId == erased));
     }
 
     [Fact]
