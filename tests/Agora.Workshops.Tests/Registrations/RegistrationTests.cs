@@ -205,6 +205,36 @@ public sealed class RegistrationTests(WorkshopsFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_roster_does_not_tell_a_registrants_constituency_through_their_reserved_seat()
+    {
+        var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 4, days: 30,
+            reservedSeats: [new { constituency = "gender:female", seats = 1 }, new { constituency = "occupation:unemployed", seats = 1 }]);
+        var woman = Guid.NewGuid();
+        var unemployed = Guid.NewGuid();
+        await using (factory.Scope(out var db))
+        {
+            db.Profiles.Add(new ParticipantProfile { ParticipantId = woman, Kind = "individual", Gender = "female", ChangedAt = DateTimeOffset.UtcNow });
+            db.Profiles.Add(new ParticipantProfile { ParticipantId = unemployed, Kind = "individual", Occupation = "unemployed", ChangedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        // Each takes the seat kept for their constituency, and sees so on their own registration.
+        Assert.Equal("gender:female", (await arrange.RegisterAsync(session, woman)).GetProperty("seatPool").GetString());
+        Assert.Equal("occupation:unemployed", (await arrange.RegisterAsync(session, unemployed)).GetProperty("seatPool").GetString());
+
+        // Consented attributes are for aggregates only: the roster names people by id, never with their gender or occupation.
+        foreach (var reader in new[] { arrange.Facilitator, arrange.Steering })
+        {
+            var response = await reader.GetAsync($"/api/workshops/sessions/{session}/registrations");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            var roster = JsonDocument.Parse(body).RootElement.EnumerateArray().ToList();
+            Assert.Equal(new[] { woman, unemployed }.Order(), roster.Select(e => e.GetProperty("participantId").GetGuid()).Order());
+            Assert.DoesNotContain("female", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("unemployed", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task The_release_service_runs_on_its_clock()
     {
         var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 1, days: 50,

@@ -16,5 +16,8 @@ public sealed record RegistrationView(
     DateTimeOffset RegisteredAt,
     DateTimeOffset? CheckedInAt);
 
-/// <summary>A registration as facilitators see it: no check-in codes.</summary>
-public sealed record RosterEntry(Guid Id, Guid ParticipantId, string Status, long Sequence, string? SeatPool, DateTimeOffset RegisteredAt, DateTimeOffset? CheckedInAt);
+/// <summary>
+/// A registration as facilitators see it: no check-in codes, and no seat pool — a reserved seat's pool is the holder's
+/// constituency ("gender:female"), which is consented for aggregates only; its owner sees it on their own registration.
+/// </summary>
+public sealed record RosterEntry(Guid Id, Guid ParticipantId, string Status, long Sequence, DateTimeOffset RegisteredAt, DateTimeOffset? CheckedInAt);

@@ -158,7 +158,7 @@ public static class RegistrationsApi
             return ProgrammeApi.Forbidden();
         }
         var roster = await db.Registrations.AsNoTracking().Where(r => r.SessionId == id).OrderBy(r => r.Sequence)
-            .Select(r => new RosterEntry(r.Id, r.ParticipantId, r.Status, r.Sequence, r.SeatPool, r.RegisteredAt, r.CheckedInAt))
+            .Select(r => new RosterEntry(r.Id, r.ParticipantId, r.Status, r.Sequence, r.RegisteredAt, r.CheckedInAt))
             .ToListAsync(ct);
         return TypedResults.Ok(roster);
     }
