@@ -235,6 +235,37 @@ public sealed class RegistrationTests(WorkshopsFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_registrations_check_in_code_and_seat_pool_are_shown_to_its_owner_only_not_to_steering_reading_it()
+    {
+        var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 2, reservedSeats: [new { constituency = "ageBand:18-24", seats = 1 }]);
+        var owner = Guid.NewGuid();
+        await using (factory.Scope(out var db))
+        {
+            db.Profiles.Add(new ParticipantProfile { ParticipantId = owner, Kind = "individual", AgeBand = "18-24", ChangedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        var registration = await arrange.RegisterAsync(session, owner);
+        var id = registration.GetProperty("id").GetGuid();
+        var code = registration.GetProperty("checkInCode").GetString();
+        Assert.False(string.IsNullOrEmpty(code));
+
+        var mine = await Arrange.Participant(factory, owner).GetFromJsonAsync<JsonElement>($"/api/workshops/registrations/{id}");
+        Assert.Equal(code, mine.GetProperty("checkInCode").GetString());
+        Assert.Equal("ageBand:18-24", mine.GetProperty("seatPool").GetString());
+
+        // Steering reads anyone's registration, but the code is the holder's pass at the door.
+        var read = await arrange.Steering.GetAsync($"/api/workshops/registrations/{id}");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var body = await read.Content.ReadAsStringAsync();
+        var view = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("confirmed", view.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("checkInCode").ValueKind);
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("qr").ValueKind);
+        Assert.DoesNotContain(code!, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("18-24", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_release_service_runs_on_its_clock()
     {
         var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 1, days: 50,

@@ -129,7 +129,9 @@ public static class RegistrationsApi
         {
             return Problems.NotFound("registration");
         }
-        return TypedResults.Ok(View(r, await PositionAsync(db, r, ct)));
+        // Steering may read it, but the check-in code is its holder's pass at the door and the seat pool their constituency:
+        // shown to the owner only.
+        return TypedResults.Ok(View(r, await PositionAsync(db, r, ct), owner: r.ParticipantId == user.ParticipantId()));
     }
 
     internal static async Task<Ok<List<RegistrationView>>> MineAsync(ClaimsPrincipal user, WorkshopsDbContext db, CancellationToken ct)
@@ -194,10 +196,10 @@ public static class RegistrationsApi
         r.Status != RegistrationStatus.Waitlisted ? null
             : await db.Registrations.CountAsync(x => x.SessionId == r.SessionId && x.Status == RegistrationStatus.Waitlisted && x.Sequence <= r.Sequence, ct);
 
-    internal static RegistrationView View(Registration r, int? position)
+    internal static RegistrationView View(Registration r, int? position, bool owner = true)
     {
-        var confirmed = r.Status == RegistrationStatus.Confirmed;
-        return new RegistrationView(r.Id, r.SessionId, r.WorkshopId, r.Status, r.Sequence, position, r.SeatPool,
-            confirmed ? r.CheckInCode : null, confirmed ? CheckInCode.QrPayload(r.SessionId, r.CheckInCode) : null, r.RegisteredAt, r.CheckedInAt);
+        var code = owner && r.Status == RegistrationStatus.Confirmed;
+        return new RegistrationView(r.Id, r.SessionId, r.WorkshopId, r.Status, r.Sequence, position, owner ? r.SeatPool : null,
+            code ? r.CheckInCode : null, code ? CheckInCode.QrPayload(r.SessionId, r.CheckInCode) : null, r.RegisteredAt, r.CheckedInAt);
     }
 }
