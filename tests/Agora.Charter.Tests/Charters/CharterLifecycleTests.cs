@@ -139,6 +139,40 @@ public sealed class CharterLifecycleTests(FakeClockCharterFactory factory) : ICl
     }
 
     [Fact]
+    public async Task An_amendment_against_a_superseded_or_final_version_can_no_longer_be_revised()
+    {
+        var (conversation, _, _, _) = await ArrangeAsync();
+        var draft = await DraftAsync(conversation);
+        var charterId = draft.GetProperty("charterId").GetGuid();
+        var water = draft.GetProperty("articles")[1].GetProperty("id").GetGuid();
+        var alice = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
+        var bob = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
+        async Task<Guid> ProposeAsync(HttpClient author, int version, Guid article, string text) =>
+            (await (await author.PostAsJsonAsync($"/api/charter/charters/{charterId}/versions/{version}/amendments", new { articleId = article, text }))
+                .ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        var accepted = await ProposeAsync(alice, 1, water, "L'eau est un bien commun.");
+        var overtaken = await ProposeAsync(bob, 1, water, "L'eau est un droit.");
+        await (await steering.PostAsync($"/api/charter/amendments/{accepted}/accept", null)).ReadAsync(HttpStatusCode.OK);
+
+        // Bob's amendment is against version 1, which is superseded: its text no longer changes (it could never be accepted).
+        await (await bob.PutAsJsonAsync($"/api/charter/amendments/{overtaken}", new { text = "L'eau est un droit humain." }))
+            .ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
+        var kept = await (await bob.GetAsync($"/api/charter/amendments/{overtaken}")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal("L'eau est un droit.", kept.GetProperty("proposedText").GetString());
+
+        // Against the current draft a revision is fine, until the draft is made final.
+        var current = await (await bob.GetAsync($"/api/charter/charters/{charterId}")).ReadAsync(HttpStatusCode.OK);
+        var late = await ProposeAsync(bob, 2, current.GetProperty("articles")[1].GetProperty("id").GetGuid(), "L'eau potable pour tous.");
+        await (await bob.PutAsJsonAsync($"/api/charter/amendments/{late}", new { text = "L'eau potable pour toutes et tous." })).ReadAsync(HttpStatusCode.OK);
+        await (await steering.PostAsync($"/api/charter/charters/{charterId}/versions/2/finalize", null)).ReadAsync(HttpStatusCode.OK);
+        await (await bob.PutAsJsonAsync($"/api/charter/amendments/{late}", new { text = "Autre chose." }))
+            .ProblemAsync(HttpStatusCode.Conflict, "version-closed");
+        kept = await (await bob.GetAsync($"/api/charter/amendments/{late}")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal("L'eau potable pour toutes et tous.", kept.GetProperty("proposedText").GetString());
+    }
+
+    [Fact]
     public async Task A_ballot_adopts_the_final_version_per_college_and_the_plan_is_carried_by_coordination_groups()
     {
         var (conversation, _, _, _) = await ArrangeAsync();

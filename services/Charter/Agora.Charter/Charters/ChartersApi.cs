@@ -335,6 +335,17 @@ public static class ChartersApi
         {
             return Problems.Conflict("amendment-under-vote", "The amendment is being voted on; its text can no longer change.");
         }
+        // As when proposing: only an amendment against the current draft changes (another could never be accepted).
+        var current = await db.Charters.Where(c => c.Id == a.CharterId).Select(c => c.CurrentVersion).FirstAsync(ct);
+        if (a.VersionNumber != current)
+        {
+            return Problems.Conflict("version-superseded", "This amendment's version was superseded; amend the current version.",
+                $"The current version is {current}.");
+        }
+        if (!await IsCurrentDraftAsync(db, a, ct))
+        {
+            return Problems.Conflict("version-closed", "This version is final and no longer open to amendments.");
+        }
         a.ProposedText = text;
         a.Rationale = rationale ?? a.Rationale;
         await db.SaveChangesAsync(ct);
