@@ -173,6 +173,35 @@ public sealed class CharterLifecycleTests(FakeClockCharterFactory factory) : ICl
     }
 
     [Fact]
+    public async Task A_ballot_or_an_amendment_vote_whose_window_has_already_ended_is_a_400_and_nothing_is_opened()
+    {
+        var (conversation, _, _, _) = await ArrangeAsync();
+        var draft = await DraftAsync(conversation);
+        var charterId = draft.GetProperty("charterId").GetGuid();
+        var amendment = await (await factory.ClientFor(Guid.NewGuid(), Roles.Participant).PostAsJsonAsync($"/api/charter/charters/{charterId}/versions/1/amendments",
+            new { articleId = draft.GetProperty("articles")[0].GetProperty("id").GetGuid(), text = "La dignité d'abord." })).ReadAsync(HttpStatusCode.Created);
+        // A window typed with last year's date: it is over before anyone could vote.
+        var over = new { opensAt = Now.AddDays(-2), closesAt = Now.AddDays(-1), quorum = 1, majority = 0.5 };
+
+        var problem = await (await steering.PostAsJsonAsync($"/api/charter/amendments/{amendment.GetProperty("id").GetGuid()}/votes", over))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("closesAt", out _), problem.ToString());
+        await (await steering.PostAsync($"/api/charter/charters/{charterId}/versions/1/finalize", null)).ReadAsync(HttpStatusCode.OK);
+        problem = await (await steering.PostAsJsonAsync($"/api/charter/charters/{charterId}/versions/1/ballots", over))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("closesAt", out _), problem.ToString());
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.False(await db.Ballots.AnyAsync(b => b.CharterId == charterId));
+            Assert.False(await db.AmendmentVotes.AnyAsync(v => v.CharterId == charterId));
+        }
+        // A window that opened earlier and is still running is fine.
+        await (await steering.PostAsJsonAsync($"/api/charter/charters/{charterId}/versions/1/ballots",
+            new { opensAt = Now.AddDays(-1), closesAt = Now.AddDays(1), quorum = 1, majority = 0.5 })).ReadAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_ballot_adopts_the_final_version_per_college_and_the_plan_is_carried_by_coordination_groups()
     {
         var (conversation, _, _, _) = await ArrangeAsync();

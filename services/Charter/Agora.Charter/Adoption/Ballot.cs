@@ -115,6 +115,11 @@ public readonly record struct VoteTerms(DateTimeOffset OpensAt, DateTimeOffset C
             errors.Add("closesAt", closesAfterOpens);
             closes = opens;
         }
+        else if (closes <= now)
+        {
+            // A window already over (a mistyped date): nobody could vote, yet the opening would be announced.
+            errors.Add("closesAt", "The window has already ended: closesAt is in the past.");
+        }
         if (quorum is not { } q || q < 1)
         {
             errors.Add("quorum", quorumRule);
