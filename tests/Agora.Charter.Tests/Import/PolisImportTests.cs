@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Agora.Charter.Analysis;
+using Agora.Charter.Statements;
 using Agora.Charter.Tests.Analysis;
 using Agora.ServiceDefaults;
 using Agora.Testing;
@@ -143,5 +144,23 @@ public sealed class PolisImportTests(CharterFactory factory) : IClassFixture<Cha
         Assert.True(problem.GetProperty("errors").TryGetProperty("comments.csv", out _));
         var participant = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
         Assert.Equal(HttpStatusCode.Forbidden, (await participant.PostAsync("/api/charter/conversations/import/polis", Form("x", Export("brexit-consensus")))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_comment_over_500_characters_is_cut_without_splitting_a_character_beyond_U_FFFF()
+    {
+        // Pol.is comments have no length limit; a statement holds 500 characters, and the cut falls inside the emoji.
+        var body = new string('a', Statement.MaxLength - 1) + "\U0001F30D" + " and more";
+        var files = new Dictionary<string, string>
+        {
+            ["comments.csv"] = $"timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n1,x,0,0,1,0,1,{body}\n",
+            ["votes.csv"] = "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n",
+        };
+        var imported = await (await steering.PostAsync("/api/charter/conversations/import/polis", Form("long comment", files))).ReadAsync(HttpStatusCode.Created);
+
+        await using var scope = factory.Scope(out var db);
+        var conversation = imported.GetProperty("conversationId").GetGuid();
+        var stored = await db.Statements.Where(s => s.ConversationId == conversation).Select(s => s.TextEn).SingleAsync();
+        Assert.Equal(new string('a', Statement.MaxLength - 1), stored);
     }
 }

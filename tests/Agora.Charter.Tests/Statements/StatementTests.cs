@@ -135,4 +135,24 @@ public sealed class StatementTests(CharterFactory factory) : IClassFixture<Chart
         Assert.Equal([contribution, merged], statement.ContributionIds);
         Assert.Equal([workshop], statement.WorkshopIds);
     }
+
+    [Fact]
+    public async Task A_long_contribution_is_cut_to_a_statement_without_splitting_a_character_beyond_U_FFFF()
+    {
+        // 2,000 characters are fine in a workshop, 500 in a statement: the cut falls inside the fist emoji (two UTF-16 units).
+        var contribution = Guid.NewGuid();
+        var text = new string('ع', Statement.MaxLength - 1) + "\U0001F44A" + new string('ب', 100);
+        var message = new ContributionValidated(contribution, Guid.NewGuid(), null, "dignity", "demand", "ar", text, [], DateTimeOffset.UtcNow);
+
+        await factory.PublishUntilAsync(message, Guid.NewGuid(), async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Statements.AnyAsync(s => s.SourceContributionId == contribution);
+        });
+
+        await using var s = factory.Scope(out var check);
+        var stored = (await check.Statements.SingleAsync(x => x.SourceContributionId == contribution)).TextAr!;
+        Assert.True(stored.Length <= Statement.MaxLength);
+        Assert.Equal(new string('ع', Statement.MaxLength - 1), stored);
+    }
 }

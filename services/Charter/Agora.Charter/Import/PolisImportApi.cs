@@ -100,7 +100,7 @@ public static class PolisImportApi
             {
                 var key = export.Votes.StatementKeys[c];
                 var body = bodies.GetValueOrDefault(key, "");
-                var s = Statement.Create(conversation.Id, "polis", "en", body.Length > Statement.MaxLength ? body[..Statement.MaxLength] : body, null, now.AddTicks(c));
+                var s = Statement.Create(conversation.Id, "polis", "en", Statement.Truncate(body), null, now.AddTicks(c));
                 s.ExternalKey = key;
                 s.Status = export.Votes.Moderation[c] switch
                 {

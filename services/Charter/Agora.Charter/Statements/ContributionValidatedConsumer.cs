@@ -18,11 +18,7 @@ public sealed class ContributionValidatedConsumer(CharterDbContext db, TimeProvi
                 return; // the same contribution sent again under another message id
             }
             var language = Statement.Languages.Contains(m.Language) ? m.Language : "ar";
-            var text = m.Text.Trim();
-            if (text.Length > Statement.MaxLength)
-            {
-                text = text[..Statement.MaxLength];
-            }
+            var text = Statement.Truncate(m.Text.Trim());
             var theme = string.IsNullOrWhiteSpace(m.Theme) ? "general" : m.Theme.Trim();
             var statement = Statement.Create(Conversation.MainId, theme.Length > 200 ? theme[..200] : theme, language, text, null, time.GetUtcNow());
             statement.SourceContributionId = m.ContributionId;
