@@ -163,4 +163,19 @@ public sealed class PolisImportTests(CharterFactory factory) : IClassFixture<Cha
         var stored = await db.Statements.Where(s => s.ConversationId == conversation).Select(s => s.TextEn).SingleAsync();
         Assert.Equal(new string('a', Statement.MaxLength - 1), stored);
     }
+
+    [Fact]
+    public async Task A_title_with_control_characters_is_a_400_naming_it_and_nothing_is_written()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["comments.csv"] = "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n1,x,0,0,1,0,1,hello\n",
+            ["votes.csv"] = "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n",
+        };
+        var before = await CountsAsync();
+        var problem = await (await steering.PostAsync("/api/charter/conversations/import/polis", Form("Brexit\u001b[31m", files)))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("title", out _), problem.ToString());
+        Assert.Equal(before, await CountsAsync());
+    }
 }

@@ -60,6 +60,10 @@ public static class PolisImportApi
         {
             return new FieldErrors().Add("title", "At most 200 characters.").ToProblem();
         }
+        if (FreeText.HasControlCharacters(title))
+        {
+            return new FieldErrors().Add("title", FreeText.ControlCharactersError).ToProblem();
+        }
 
         var dir = Directory.CreateTempSubdirectory("polis-import-");
         try
