@@ -126,4 +126,35 @@ public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<Works
         var someoneElse = await Arrange.Participant(factory, Guid.NewGuid()).GetFromJsonAsync<JsonElement>("/api/workshops/me/attendance");
         Assert.Empty(someoneElse.GetProperty("sessions").EnumerateArray());
     }
+
+    [Fact]
+    public async Task The_attendance_record_leaves_out_a_registration_cancelled_after_check_in_and_a_cancelled_session()
+    {
+        // Doors open early: people check in before the start; then one cancels their seat, and another session is called off.
+        var workshop = await arrange.WorkshopAsync("open");
+        var attended = await arrange.SessionAsync(workshop, capacity: 5, days: 20);
+        var leftEarly = await arrange.SessionAsync(workshop, capacity: 5, days: 21);
+        var calledOff = await arrange.SessionAsync(workshop, capacity: 5, days: 22);
+        var me = Guid.NewGuid();
+        var client = Arrange.Participant(factory, me);
+        var registrations = new Dictionary<Guid, JsonElement>();
+        foreach (var session in new[] { attended, leftEarly, calledOff })
+        {
+            registrations[session] = await arrange.RegisterAsync(session, me);
+            Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/check-ins",
+                new { code = registrations[session].GetProperty("checkInCode").GetString() })).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/workshops/registrations/{registrations[leftEarly].GetProperty("id").GetGuid()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{calledOff}/cancel", new { reason = "Salle inondée" })).StatusCode);
+
+        var record = await client.GetFromJsonAsync<JsonElement>("/api/workshops/me/attendance");
+
+        // As the sessions' attendance counts say: only the confirmed seat of a session that took place.
+        Assert.Equal([attended], record.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("sessionId").GetGuid()).ToArray());
+        foreach (var session in new[] { leftEarly, calledOff })
+        {
+            var summary = await arrange.Facilitator.GetFromJsonAsync<JsonElement>($"/api/workshops/sessions/{session}/attendance");
+            Assert.Equal(0, summary.GetProperty("attended").GetInt32());
+        }
+    }
 }

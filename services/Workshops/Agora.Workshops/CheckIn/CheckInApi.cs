@@ -113,7 +113,9 @@ public static class CheckInApi
             from r in db.Registrations.AsNoTracking()
             join s in db.Sessions.AsNoTracking() on r.SessionId equals s.Id
             join w in db.Workshops.AsNoTracking() on s.WorkshopId equals w.Id
-            where r.ParticipantId == me && r.CheckedInAt != null
+            // Checked in and still holding the seat, at a session that took place: what the session's own attendance
+            // counts. A registration cancelled after an early check-in, or a session called off after it, is no attendance.
+            where r.ParticipantId == me && r.CheckedInAt != null && r.Status == RegistrationStatus.Confirmed && !s.Cancelled
             orderby s.StartsAt
             select new { r.CheckedInAt, Session = s, Workshop = w }).ToListAsync(ct);
         var sessions = rows.Select(x => new AttendedSession(x.Session.Id, x.Workshop.Id, x.Workshop.Theme,
