@@ -72,6 +72,22 @@ public sealed class CalendarTests(WorkshopsFactory factory) : IClassFixture<Work
     }
 
     [Fact]
+    public void A_character_with_more_combining_marks_than_a_line_holds_is_still_folded_at_75_octets()
+    {
+        // One user-perceived character of 81 octets (a letter and 40 combining accents): no line may carry it whole.
+        var heavy = "e" + new string('\u0301', 40);
+        var summary = "Atelier " + heavy + " fin";
+        var start = new DateTimeOffset(2027, 3, 15, 8, 0, 0, TimeSpan.Zero);
+        var text = ICalendarWriter.Write("Agora", [new CalendarEvent(Guid.NewGuid(), start, start.AddHours(1), summary, null, null, null, false, false)],
+            DateTimeOffset.UtcNow);
+
+        var lines = text.Split("\r\n");
+        Assert.All(lines, l => Assert.True(Encoding.UTF8.GetByteCount(l) <= 75, $"{Encoding.UTF8.GetByteCount(l)} octets: {l}"));
+        Assert.DoesNotContain('\uFFFD', Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(summary, Assert.Single(Calendar.Load(text)!.Events).Summary);
+    }
+
+    [Fact]
     public async Task The_feed_needs_a_signed_in_participant_and_a_known_language()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateClient().GetAsync("/api/workshops/me/calendar.ics")).StatusCode);

@@ -84,23 +84,38 @@ public static class ICalendarWriter
         .Replace("\n", "\\n", StringComparison.Ordinal)
         .Replace("\r", "\\n", StringComparison.Ordinal);
 
-    /// <summary>Appends a content line, folded so that no physical line exceeds 75 octets.</summary>
+    /// <summary>
+    /// Appends a content line, folded so that no physical line exceeds 75 octets: between user-perceived characters where
+    /// one fits on a line, else (a letter with dozens of combining marks) between its code points.
+    /// </summary>
     private static void Line(StringBuilder b, string line)
     {
-        var limit = 75;
+        const int limit = 75;
         var octets = 0;
-        var e = StringInfo.GetTextElementEnumerator(line);
-        while (e.MoveNext())
+        void Append(string piece, int size)
         {
-            var element = (string)e.Current;
-            var size = Encoding.UTF8.GetByteCount(element);
             if (octets + size > limit)
             {
                 b.Append("\r\n ");
                 octets = 1;
             }
-            b.Append(element);
+            b.Append(piece);
             octets += size;
+        }
+        var e = StringInfo.GetTextElementEnumerator(line);
+        while (e.MoveNext())
+        {
+            var element = (string)e.Current;
+            var size = Encoding.UTF8.GetByteCount(element);
+            if (size < limit)
+            {
+                Append(element, size);
+                continue;
+            }
+            foreach (var rune in element.EnumerateRunes())
+            {
+                Append(rune.ToString(), rune.Utf8SequenceLength);
+            }
         }
         b.Append("\r\n");
     }
