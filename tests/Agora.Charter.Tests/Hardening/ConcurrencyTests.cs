@@ -125,7 +125,7 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
         {
             await using var scope = factory.Scope(out var db);
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await Agora.Charter.Constituencies.ParticipantErasedConsumer.EraseAsync(db, author, CancellationToken.None);
+            await Agora.Charter.Constituencies.ParticipantErasedConsumer.EraseAsync(db, author, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         });

@@ -46,4 +46,29 @@ public sealed class ErasureTests(CharterFactory factory) : IClassFixture<Charter
         // The analysis, which holds votes in memory by participant, reads the conversation again.
         Assert.Equal(revision + 1, await after.Conversations.Where(c => c.Id == Conversation.MainId).Select(c => c.Revision).SingleAsync());
     }
+
+    [Fact]
+    public async Task A_profile_event_arriving_after_the_erasure_does_not_bring_the_erased_persons_attributes_back()
+    {
+        var erased = Guid.NewGuid();
+        var changedAt = DateTimeOffset.UtcNow;
+        var erasure = Guid.NewGuid();
+        await factory.PublishUntilAsync(new ParticipantErased(erased, changedAt.AddSeconds(1)), erasure, async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Set<Agora.Messaging.ConsumedMessage>().AnyAsync(m => m.MessageId == erasure);
+        });
+
+        // The profile change the person made just before asking for erasure, redelivered late (a retry, another queue).
+        var late = Guid.NewGuid();
+        await factory.PublishUntilAsync(new ParticipantProfileChanged(erased, "individual", "ar", [], new ConstituencyAttributes("kebili", "female", "18-24", "student"), changedAt),
+            late, async () =>
+            {
+                await using var scope = factory.Scope(out var db);
+                return await db.Set<Agora.Messaging.ConsumedMessage>().AnyAsync(m => m.MessageId == late);
+            });
+
+        await using var check = factory.Scope(out var after);
+        Assert.False(await after.Profiles.AnyAsync(p => p.ParticipantId == erased));
+    }
 }

@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Charter.Constituencies;
 
-/// <summary>Keeps the local read model of kinds and consented constituency attributes (older events never overwrite newer ones).</summary>
+/// <summary>
+/// Keeps the local read model of kinds and consented constituency attributes (older events never overwrite newer ones;
+/// none recreates an erased participant's).
+/// </summary>
 public sealed class ParticipantProfileChangedConsumer(CharterDbContext db, TimeProvider time) : IConsumer<ParticipantProfileChanged>
 {
     public Task Consume(ConsumeContext<ParticipantProfileChanged> context) =>
@@ -18,8 +21,14 @@ public sealed class ParticipantProfileChangedConsumer(CharterDbContext db, TimeP
     /// than what the row holds changes nothing, so events applied out of order never undo a later change. Runs in the
     /// caller's transaction; nothing is left to save.
     /// </summary>
-    internal static Task UpsertAsync(CharterDbContext db, ParticipantProfileChanged m, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
+    internal static async Task UpsertAsync(CharterDbContext db, ParticipantProfileChanged m, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync(ErasedParticipant.LockSql(m.ParticipantId), ct);
+        if (await db.Erased.AnyAsync(e => e.ParticipantId == m.ParticipantId, ct))
+        {
+            return; // Erased: a late event must not bring the person's attributes back.
+        }
+        await db.Database.ExecuteSqlAsync($"""
             INSERT INTO profiles (participant_id, kind, governorate, gender, age_band, occupation, changed_at)
             VALUES ({m.ParticipantId}, {m.Kind}, {m.Constituency.Governorate}, {m.Constituency.Gender}, {m.Constituency.AgeBand},
                 {m.Constituency.Occupation}, {m.ChangedAt.ToUniversalTime()})
@@ -32,21 +41,27 @@ public sealed class ParticipantProfileChangedConsumer(CharterDbContext db, TimeP
                 changed_at = EXCLUDED.changed_at
             WHERE profiles.changed_at <= EXCLUDED.changed_at
             """, ct);
+    }
 }
 
 /// <summary>
 /// Erasure: the person's votes, ballots, statements and amendments stay (they still count) but every reference to
-/// them is replaced by one random pseudonym; their profile and group memberships go.
+/// them is replaced by one random pseudonym; their profile and group memberships go; a tombstone (<see cref="ErasedParticipant"/>)
+/// keeps a late profile event from recreating the profile.
 /// </summary>
 public sealed class ParticipantErasedConsumer(CharterDbContext db, TimeProvider time) : IConsumer<ParticipantErased>
 {
     public Task Consume(ConsumeContext<ParticipantErased> context) =>
-        db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, ct), time);
+        db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, time.GetUtcNow(), ct), time);
 
     /// <summary>The erasure's effect, in the caller's transaction (group memberships are left to save).</summary>
-    internal static async Task EraseAsync(CharterDbContext db, Guid id, CancellationToken ct)
+    internal static async Task EraseAsync(CharterDbContext db, Guid id, DateTimeOffset now, CancellationToken ct)
     {
         var pseudonym = Guid.NewGuid();
+        // The tombstone first, under the lock the profile consumer takes, so that no later profile event brings them back.
+        await db.Database.ExecuteSqlAsync(ErasedParticipant.LockSql(id), ct);
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO erased_participants (participant_id, erased_at) VALUES ({id}, {now}) ON CONFLICT (participant_id) DO NOTHING", ct);
         // Lock order: the conversations (in id order) before their statements, as moderation takes them
         // (StatementsApi.LockedAsync); the other order deadlocks with a moderation of one of this person's statements.
         // The conversations of their statements too: under their lock, the statements below wait for no moderation.

@@ -24,6 +24,8 @@ public sealed class CharterDbContext(DbContextOptions<CharterDbContext> options)
 
     public DbSet<ParticipantProfile> Profiles => Set<ParticipantProfile>();
 
+    public DbSet<ErasedParticipant> Erased => Set<ErasedParticipant>();
+
     public DbSet<AnalysisResult> AnalysisResults => Set<AnalysisResult>();
 
     public DbSet<CharterDocument> Charters => Set<CharterDocument>();
@@ -98,6 +100,12 @@ public sealed class CharterDbContext(DbContextOptions<CharterDbContext> options)
         {
             e.HasKey(p => p.ParticipantId);
             e.Property(p => p.Kind).HasMaxLength(20);
+        });
+
+        modelBuilder.Entity<ErasedParticipant>(e =>
+        {
+            e.ToTable("erased_participants");
+            e.HasKey(p => p.ParticipantId);
         });
 
         modelBuilder.Entity<AnalysisResult>(e =>

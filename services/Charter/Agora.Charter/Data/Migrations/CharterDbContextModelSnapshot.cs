@@ -472,6 +472,23 @@ namespace Agora.Charter.Data.Migrations
                     b.ToTable("analysis_results", (string)null);
                 });
 
+            modelBuilder.Entity("Agora.Charter.Constituencies.ErasedParticipant", b =>
+                {
+                    b.Property<Guid>("ParticipantId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("participant_id");
+
+                    b.Property<DateTimeOffset>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
+
+                    b.HasKey("ParticipantId")
+                        .HasName("pk_erased_participants");
+
+                    b.ToTable("erased_participants", (string)null);
+                });
+
             modelBuilder.Entity("Agora.Charter.Constituencies.ParticipantProfile", b =>
                 {
                     b.Property<Guid>("ParticipantId")
