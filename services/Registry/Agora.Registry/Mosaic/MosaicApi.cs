@@ -12,7 +12,7 @@ namespace Agora.Registry.Mosaic;
 /// age band, occupation and theme, with shares against targets
 /// (<c>Registry:Mosaic:Targets:&lt;dimension&gt;:&lt;value&gt;</c>, a share between 0 and 1).
 /// Small cells (under <see cref="MinimumCell"/>, zero included) are suppressed, and when a dimension would
-/// have a single suppressed cell the next smallest is suppressed too, so no one can be
+/// have a single suppressed non-empty cell the next smallest is suppressed too, so no one can be
 /// re-identified by subtraction. Individuals' governorate and demographics count only with consent.
 /// </summary>
 public static class MosaicApi
@@ -78,9 +78,10 @@ public static class MosaicApi
     private static Dimension Suppress(string name, int total, Dictionary<string, int> counts, IConfiguration config, bool complementary)
     {
         var suppressed = counts.Where(c => c.Value < MinimumCell).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        if (complementary && suppressed.Count == 1 && counts[suppressed.Single()] > 0)
+        if (complementary && suppressed.Count(k => counts[k] > 0) == 1)
         {
-            // One hidden cell could be recovered as total minus the others: hide the next smallest too.
+            // One hidden non-empty cell could be recovered as total minus the others (the empty ones hidden beside it may
+            // be known to be empty: every participant has a kind): hide the next smallest too.
             var next = counts.Where(c => !suppressed.Contains(c.Key)).OrderBy(c => c.Value).Select(c => c.Key).FirstOrDefault();
             if (next is not null)
             {
