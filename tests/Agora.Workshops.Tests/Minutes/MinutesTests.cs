@@ -73,6 +73,24 @@ public sealed class MinutesTests(WorkshopsFactory factory) : IClassFixture<Works
     }
 
     [Fact]
+    public async Task Minutes_of_only_invisible_characters_get_the_same_is_required_400_and_no_version_is_written()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var url = $"/api/workshops/workshops/{workshop}/minutes";
+
+        // Zero-width spaces, a bidi override, a combining mark with no letter, tag characters beyond U+FFFF: nothing shows.
+        foreach (var markdown in new[] { "\u200B\u200B\u200B", "\u200B\n\u202E\t\u0301", "\U000E0041\U000E0042 " })
+        {
+            var response = await arrange.Rapporteur.PostAsJsonAsync(url, new { markdown });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.Equal(["is required."], errors.GetProperty("markdown").EnumerateArray().Select(e => e.GetString()));
+        }
+        await using var scope = factory.Scope(out var db);
+        Assert.False(await db.Minutes.AnyAsync(m => m.WorkshopId == workshop));
+    }
+
+    [Fact]
     public async Task Concurrent_saves_get_consecutive_versions()
     {
         var workshop = await arrange.WorkshopAsync("in_progress");

@@ -41,7 +41,7 @@ public static class MinutesApi
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "You are not this workshop's rapporteur.");
         }
         var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(input.Markdown))
+        if (FreeText.IsBlank(input.Markdown))
         {
             errors.Add("markdown", "is required.");
         }
