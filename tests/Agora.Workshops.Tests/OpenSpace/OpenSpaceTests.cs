@@ -80,6 +80,29 @@ public sealed class OpenSpaceTests(WorkshopsFactory factory) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task A_reply_to_a_hidden_post_gets_409_and_is_not_written_until_the_post_is_restored()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var url = $"/api/workshops/workshops/{workshop}/posts";
+        var created = await arrange.Facilitator.PostAsJsonAsync(url, new { body = "Message hors charte" });
+        var post = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/posts/{post}/hide", new { reason = "insultes" })).StatusCode);
+
+        var reply = await arrange.Facilitator.PostAsJsonAsync(url, new { body = "Je réponds quand même", parentId = post });
+
+        Assert.Equal(HttpStatusCode.Conflict, reply.StatusCode);
+        var problem = await reply.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ProblemDetailsSetup.TypeBase + "post-hidden", problem.GetProperty("type").GetString());
+        await using (factory.Scope(out var db))
+        {
+            Assert.False(await db.Posts.AnyAsync(p => p.ParentId == post));
+        }
+        // Once restored, the thread is open again.
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/posts/{post}/restore", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await arrange.Facilitator.PostAsJsonAsync(url, new { body = "Je réponds", parentId = post })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_report_or_a_moderation_reason_with_control_characters_gets_400_and_records_nothing()
     {
         var workshop = await arrange.WorkshopAsync("in_progress");

@@ -76,13 +76,24 @@ public static class OpenSpaceApi
         {
             errors.Add("language", "must be ar, fr or en.");
         }
-        if (input.ParentId is Guid parent && !await db.Posts.AnyAsync(p => p.Id == parent && p.WorkshopId == id, ct))
+        var parentHidden = false;
+        if (input.ParentId is Guid parent)
         {
-            errors.Add("parentId", "is not a post of this workshop.");
+            var found = await db.Posts.Where(p => p.Id == parent && p.WorkshopId == id).Select(p => (bool?)p.Hidden).FirstOrDefaultAsync(ct);
+            if (found is null)
+            {
+                errors.Add("parentId", "is not a post of this workshop.");
+            }
+            parentHidden = found is true;
         }
         if (errors.Any)
         {
             return errors.ToProblem();
+        }
+        if (parentHidden)
+        {
+            // A facilitator hid it for a reason: no new replies until it is restored.
+            return Problems.Conflict("post-hidden", "This post is hidden; it cannot be replied to.");
         }
         var now = time.GetUtcNow();
         var post = new Post
