@@ -23,6 +23,13 @@ public static class FreeText
             || Rune.GetUnicodeCategory(r) is UnicodeCategory.Format or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark);
 
     /// <summary>
+    /// <paramref name="text"/> cut to at most <paramref name="maxLength"/> UTF-16 units, one fewer where the cut would split a
+    /// surrogate pair (an emoji, a character beyond U+FFFF): half a pair cannot be encoded, and PostgreSQL would never get the row.
+    /// </summary>
+    public static string Truncate(string text, int maxLength) =>
+        text.Length <= maxLength ? text : text[..(char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength)];
+
+    /// <summary>
     /// Whether <paramref name="text"/> holds a control character (NUL, escape, bell, …), which
     /// PostgreSQL cannot store (NUL) or no reader expects; tab and line breaks pass when
     /// <paramref name="allowLineBreaks"/>.

@@ -85,6 +85,28 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
     }
 
     [Fact]
+    public async Task An_attribute_cut_to_its_column_never_splits_an_emoji()
+    {
+        var id = Guid.CreateVersion7();
+        // The governorate's 50th UTF-16 unit is the first half of an emoji: the emoji is left out whole. The occupation's
+        // emoji ends on the 50th unit: it is kept whole.
+        var governorate = new string('a', 49) + "\U0001F30D" + "sud";
+        var occupation = new string('b', 48) + "\U0001F30D" + "x";
+        var change = new ParticipantProfileChanged(id, "individual", "ar", [],
+            new ConstituencyAttributes(governorate, null, null, occupation), DateTimeOffset.UtcNow);
+
+        await using (factory.Scope(out var db))
+        {
+            await Profiles.ParticipantProfileChangedConsumer.ApplyAsync(db, change, CancellationToken.None);
+        }
+
+        await using var check = factory.Scope(out var after);
+        var p = await after.Profiles.AsNoTracking().SingleAsync(p => p.ParticipantId == id);
+        Assert.Equal(new string('a', 49), p.Governorate);
+        Assert.Equal(new string('b', 48) + "\U0001F30D", p.Occupation);
+    }
+
+    [Fact]
     public async Task Erasure_anonymizes_what_the_service_holds_once_even_when_redelivered()
     {
         var workshop = await arrange.WorkshopAsync("in_progress");

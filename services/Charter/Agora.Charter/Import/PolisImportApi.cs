@@ -104,7 +104,7 @@ public static class PolisImportApi
             {
                 var key = export.Votes.StatementKeys[c];
                 var body = bodies.GetValueOrDefault(key, "");
-                var s = Statement.Create(conversation.Id, "polis", "en", Statement.Truncate(body), null, now.AddTicks(c));
+                var s = Statement.Create(conversation.Id, "polis", "en", FreeText.Truncate(body, Statement.MaxLength), null, now.AddTicks(c));
                 s.ExternalKey = key;
                 s.Status = export.Votes.Moderation[c] switch
                 {

@@ -1,6 +1,7 @@
 using Agora.Charter.Data;
 using Agora.Contracts.Workshops;
 using Agora.Messaging;
+using Agora.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,7 @@ public sealed class ContributionValidatedConsumer(CharterDbContext db, TimeProvi
                 return; // the same contribution sent again under another message id
             }
             var language = Statement.Languages.Contains(m.Language) ? m.Language : "ar";
-            var text = Statement.Truncate(m.Text.Trim());
+            var text = FreeText.Truncate(m.Text.Trim(), Statement.MaxLength);
             var theme = string.IsNullOrWhiteSpace(m.Theme) ? "general" : m.Theme.Trim();
             var statement = Statement.Create(Conversation.MainId, theme.Length > 200 ? theme[..200] : theme, language, text, null, time.GetUtcNow());
             statement.SourceContributionId = m.ContributionId;

@@ -110,13 +110,6 @@ public sealed class Statement
 
     public const int MaxLength = 500;
 
-    /// <summary>
-    /// <paramref name="text"/> cut to <see cref="MaxLength"/> UTF-16 units, one fewer where the cut would split a surrogate
-    /// pair (an emoji, a character beyond U+FFFF): half a pair cannot be encoded, and PostgreSQL would never get the row.
-    /// </summary>
-    public static string Truncate(string text) =>
-        text.Length <= MaxLength ? text : text[..(char.IsHighSurrogate(text[MaxLength - 1]) ? MaxLength - 1 : MaxLength)];
-
     /// <summary>The longest <see cref="ExternalKey"/> stored (varchar(100)).</summary>
     public const int ExternalKeyMaxLength = 100;
 

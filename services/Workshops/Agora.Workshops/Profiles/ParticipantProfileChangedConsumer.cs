@@ -1,5 +1,6 @@
 using Agora.Contracts.Registry;
 using Agora.Messaging;
+using Agora.ServiceDefaults;
 using Agora.Workshops.Data;
 using Agora.Workshops.Erasure;
 using MassTransit;
@@ -44,6 +45,7 @@ public sealed class ParticipantProfileChangedConsumer(WorkshopsDbContext db, Tim
             """, ct);
     }
 
+    /// <summary>Trimmed, lower-cased and cut to the column (never inside a surrogate pair: PostgreSQL refuses half an emoji).</summary>
     private static string? Limit(string? s, int max) =>
-        string.IsNullOrWhiteSpace(s) ? null : s.Trim().ToLowerInvariant() is var v && v.Length > max ? v[..max] : s.Trim().ToLowerInvariant();
+        string.IsNullOrWhiteSpace(s) ? null : FreeText.Truncate(s.Trim().ToLowerInvariant(), max);
 }
