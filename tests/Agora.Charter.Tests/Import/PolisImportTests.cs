@@ -121,6 +121,42 @@ public sealed class PolisImportTests(CharterFactory factory) : IClassFixture<Cha
         await (await steering.PostAsync("/api/charter/conversations/import/polis", Form("long ids", files))).ReadAsync(HttpStatusCode.Created);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\u200B\u200B")]
+    public async Task A_comment_with_no_text_is_a_400_naming_file_line_and_comment_and_nothing_is_written(string body)
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["comments.csv"] = $"timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n1,x,0,0,1,0,1,hello\n2,x,7,0,1,0,0,{body}\n",
+            ["votes.csv"] = "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,7,0,1\n",
+        };
+        var before = await CountsAsync();
+        var problem = await (await steering.PostAsync("/api/charter/conversations/import/polis", Form("blank", files)))
+            .ProblemAsync(HttpStatusCode.BadRequest, "polis-format");
+        Assert.Equal("comments.csv", problem.GetProperty("file").GetString());
+        Assert.Equal(3L, problem.GetProperty("line").GetInt64());
+        Assert.Equal("comment-body", problem.GetProperty("column").GetString());
+        Assert.Contains("comment '7'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_comment_moderated_out_in_polis_may_have_no_text_and_is_imported_rejected()
+    {
+        // Real exports hold such comments (football-concussions' comment 151): refusing them would refuse the export.
+        var files = new Dictionary<string, string>
+        {
+            ["comments.csv"] = "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n1,x,0,0,1,0,1,hello\n2,x,7,0,0,0,-1,\n",
+            ["votes.csv"] = "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,7,0,0\n",
+        };
+        var imported = await (await steering.PostAsync("/api/charter/conversations/import/polis", Form("moderated out", files))).ReadAsync(HttpStatusCode.Created);
+        var conversation = imported.GetProperty("conversationId").GetGuid();
+        await using var scope = factory.Scope(out var db);
+        Assert.Equal(StatementStatus.Rejected, await db.Statements.Where(s => s.ConversationId == conversation && s.ExternalKey == "7").Select(s => s.Status).SingleAsync());
+    }
+
     [Fact]
     public async Task A_multipart_body_that_cannot_be_read_is_a_400()
     {

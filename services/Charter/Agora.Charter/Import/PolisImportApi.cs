@@ -164,11 +164,16 @@ public static class PolisImportApi
         }
     }
 
+    /// <summary>
+    /// The comments' texts by comment-id. A comment with no text (empty, blank or only invisible characters) is an error with
+    /// its line, unless Pol.is moderated it out (moderated -1; real exports hold such comments): it is imported rejected.
+    /// </summary>
     private static Dictionary<string, string> CommentBodies(string path)
     {
         using var csv = CsvFile.Open(path);
         var id = csv.Require("comment-id");
-        var body = csv.Optional("comment-body");
+        var body = csv.Require("comment-body");
+        var moderated = csv.Require("moderated");
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         while (csv.Read())
         {
@@ -177,7 +182,12 @@ public static class PolisImportApi
             {
                 throw csv.Error(id, $"comment-id is longer than {Statement.ExternalKeyMaxLength} characters");
             }
-            result[key] = body < 0 ? "" : csv.Field(body);
+            var text = csv.Field(body);
+            if (FreeText.IsBlank(text) && csv.Field(moderated).Trim() != "-1")
+            {
+                throw csv.Error(body, $"comment '{key}' has no text");
+            }
+            result[key] = text;
         }
         return result;
     }
