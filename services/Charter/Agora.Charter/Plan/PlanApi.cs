@@ -70,6 +70,10 @@ public static class PlanApi
         {
             errors.Add("members", "A group has at least one member.");
         }
+        else if (request.Members.Contains(Guid.Empty))
+        {
+            errors.Add("members", "A member is a participant id, not the empty id.");
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -208,6 +212,11 @@ public static class PlanApi
         if (request.Progress is < 0 or > 100)
         {
             errors.Add("progress", "A percentage from 0 to 100.");
+        }
+        else if (request.Progress is < 100 && (status ?? a.Status) == ActionStatus.Done)
+        {
+            // A done action is at 100: a lower progress is refused, not silently replaced; set another status with it instead.
+            errors.Add("progress", "A done action is at 100; set another status to report less.");
         }
         var ownerChange = request.OwnerParticipantId is not null || request.OwnerGroupId is not null;
         if (ownerChange && !user.IsSteering())
