@@ -140,6 +140,45 @@ public sealed class VoteTests(CharterFactory factory) : IClassFixture<CharterFac
     }
 
     [Fact]
+    public async Task Next_statement_never_offers_a_participant_their_own_statement()
+    {
+        var conversation = Guid.CreateVersion7();
+        var author = Guid.NewGuid();
+        Guid mine;
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Conversations.Add(new Conversation { Id = conversation, Title = "own", Source = "agora", CreatedAt = DateTimeOffset.UtcNow });
+            var own = Statement.Create(conversation, "dignity", "fr", $"Mon énoncé {Guid.NewGuid():N}", author, DateTimeOffset.UtcNow);
+            own.Status = StatementStatus.Accepted;
+            db.Statements.Add(own);
+            mine = own.Id;
+            await db.SaveChangesAsync();
+        }
+        var others = await factory.StatementsAsync(conversation, 2);
+        var client = factory.ClientFor(author, Roles.Participant);
+        for (var i = 0; i < others.Length; i++)
+        {
+            var next = await (await client.GetAsync($"/api/charter/conversations/{conversation}/next")).ReadAsync(HttpStatusCode.OK);
+            var id = next.GetProperty("id").GetGuid();
+            Assert.Contains(id, others);
+            await (await client.VoteAsync(id, "pass")).ReadAsync(HttpStatusCode.Created);
+        }
+        // Only their own statement is left unvoted: nothing to offer.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync($"/api/charter/conversations/{conversation}/next")).StatusCode);
+
+        // Someone else is offered it.
+        var reader = factory.ClientFor(Guid.NewGuid(), Roles.Participant);
+        var offered = new HashSet<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = (await (await reader.GetAsync($"/api/charter/conversations/{conversation}/next")).ReadAsync(HttpStatusCode.OK)).GetProperty("id").GetGuid();
+            offered.Add(id);
+            await (await reader.VoteAsync(id, "pass")).ReadAsync(HttpStatusCode.Created);
+        }
+        Assert.Contains(mine, offered);
+    }
+
+    [Fact]
     public void Priority_follows_polis_importance_and_lets_new_statements_bubble_up()
     {
         // Pol.is's own sample values (conversation.clj comment block): importance(1, 0, 1, 0) = (1 − 1/3) · 1 · 2/3.

@@ -72,7 +72,7 @@ public static class VotesApi
         return TypedResults.Ok(votes.ConvertAll(v => new VoteView(id, Vote.Name(v.Value), v.CastAt)));
     }
 
-    /// <summary>The next statement to show the caller (Pol.is's priority rule), or 204 when they voted on everything.</summary>
+    /// <summary>The next statement to show the caller (Pol.is's priority rule), never one they wrote, or 204 when none is left.</summary>
     internal static async Task<Results<Ok<StatementsApi.StatementView>, NoContent, ProblemHttpResult>> Next(Guid conversationId,
         ClaimsPrincipal user, CharterDbContext db, CancellationToken ct)
     {
@@ -83,7 +83,7 @@ public static class VotesApi
         var me = user.ParticipantId();
         var voted = db.Votes.Where(v => v.ParticipantId == me && v.ConversationId == conversationId).Select(v => v.StatementId);
         var candidates = await db.Statements.AsNoTracking()
-            .Where(s => s.ConversationId == conversationId && s.Status == StatementStatus.Accepted && !voted.Contains(s.Id))
+            .Where(s => s.ConversationId == conversationId && s.Status == StatementStatus.Accepted && !voted.Contains(s.Id) && s.AuthorId != me)
             .ToListAsync(ct);
         if (candidates.Count == 0)
         {
