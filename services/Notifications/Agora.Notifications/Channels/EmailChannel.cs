@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Agora.Notifications.Templates;
+using Agora.ServiceDefaults;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -127,7 +128,7 @@ public sealed class EmailChannel(IOptions<SmtpOptions> options, ILogger<EmailCha
         }
     }
 
-    private static string Truncate(string text) => text.Length > 300 ? text[..300] : text;
+    private static string Truncate(string text) => FreeText.Truncate(text, 300); // never half an emoji, which PostgreSQL cannot store
 
     private async Task ResetAsync()
     {
