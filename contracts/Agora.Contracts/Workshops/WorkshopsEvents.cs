@@ -8,7 +8,17 @@ public sealed record WorkshopSessionScheduled(
     string Theme,
     DateTimeOffset StartsAt,
     DateTimeOffset EndsAt,
-    string Mode);
+    string Mode)
+{
+    /// <summary>
+    /// When the session's time, place or link was changed after it was first scheduled; null for the
+    /// first scheduling. Added later as an optional field, so older payloads read as a first scheduling.
+    /// </summary>
+    public DateTimeOffset? ChangedAt { get; init; }
+
+    /// <summary>On a change, the participants registered (confirmed or waitlisted) at that moment: ids only.</summary>
+    public IReadOnlyList<Guid> ParticipantIds { get; init; } = [];
+}
 
 public sealed record WorkshopSessionCancelled(
     Guid WorkshopId,

@@ -48,6 +48,7 @@ public static class WorkshopsModule
         api.AddEndpointFilter<TransientFailureFilter>();
         api.MapProgrammeApi();
         api.MapSessionCancellationApi();
+        api.MapSessionEditingApi();
         api.MapRegistrationsApi();
         api.MapCheckInApi();
         api.MapContributionsApi();

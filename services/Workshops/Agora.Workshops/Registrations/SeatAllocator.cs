@@ -115,6 +115,16 @@ public static class SeatAllocator
         return seats.GetValueOrDefault("") < general ? (true, null) : (false, null);
     }
 
+    /// <summary>
+    /// The smallest capacity that keeps every confirmed seat of <paramref name="session"/>: the confirmed
+    /// seats once reservations are released (or when there are none), else the reserved seats plus the
+    /// confirmed general ones (the reserved pools stay whole).
+    /// </summary>
+    public static int SeatsTaken(Session session, IReadOnlyDictionary<string, int> seats) =>
+        session.ReservationsReleasedAt is not null || session.Reservations.Count == 0
+            ? seats.Values.Sum()
+            : session.Reservations.Sum(r => r.Seats) + seats.GetValueOrDefault("");
+
     /// <summary>Whether any seat at all is free (in a pool or in general).</summary>
     private static bool AnyFree(Session session, IReadOnlyDictionary<string, int> seats)
     {
