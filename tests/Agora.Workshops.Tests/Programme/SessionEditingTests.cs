@@ -225,40 +225,100 @@ public sealed class SessionEditingTests(WorkshopsFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task Capacity_raised_while_registrations_pour_in_never_overbooks_and_seats_go_in_arrival_order()
+    public async Task Capacity_changed_while_registrations_pour_in_never_overbooks_and_seats_go_in_arrival_order()
     {
         var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 10, room: "storm-room");
-        var clients = Enumerable.Range(0, 120).Select(_ => Arrange.Participant(factory, Guid.NewGuid())).ToList();
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var registrations = clients.Select(c => Task.Run(async () =>
-        {
-            await start.Task;
-            return await c.PostAsync($"/api/workshops/sessions/{session}/registrations", null);
-        })).ToList();
-        var edits = new[] { 20, 30, 40 }.Select((capacity, i) => Task.Run(async () =>
-        {
-            await start.Task;
-            await Task.Delay(i * 15);
-            return await PutAsync(arrange.Facilitator, session, Body(30, 9, 12, "storm-room", capacity));
-        })).ToList();
-        start.SetResult();
-        var responses = await Task.WhenAll(registrations);
-        var edited = await Task.WhenAll(edits);
+        // A first wave fills the session and leaves a waitlist for the raises to promote.
+        var first = await StormAsync(session, 40, start: null);
+        Assert.All(first, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        // A second wave while the capacity is raised and lowered, one change after another.
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = StormAsync(session, 120, go.Task);
+        var edits = Task.Run(async () =>
+        {
+            await go.Task;
+            var answers = new List<(int Capacity, HttpResponseMessage Response)>();
+            foreach (var capacity in new[] { 30, 25, 60, 45, 70, 55 })
+            {
+                answers.Add((capacity, await PutAsync(arrange.Facilitator, session, Body(30, 9, 12, "storm-room", capacity))));
+            }
+            return answers;
+        });
+        go.SetResult();
+        Assert.All(await second, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var answers = await edits;
+
+        foreach (var (_, response) in answers)
+        {
+            Assert.Contains(response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict });
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                // Counted in the edit's transaction, after its change: never more confirmed than seats.
+                Assert.True(body.GetProperty("confirmed").GetInt32() <= body.GetProperty("capacity").GetInt32(), body.ToString());
+            }
+            else
+            {
+                Assert.EndsWith("/capacity-below-confirmed", TypeOf(body), StringComparison.Ordinal);
+            }
+        }
         await using var scope = factory.Scope(out var db);
         var capacity = (await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session)).Capacity;
-        // Edits that ran after a larger one (lowering below its confirmed seats) may be refused; none else.
-        Assert.All(edited, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
-        Assert.Contains(capacity, new[] { 20, 30, 40 });
+        Assert.Equal(answers.Last(a => a.Response.StatusCode == HttpStatusCode.OK).Capacity, capacity);
         var stored = await db.Registrations.AsNoTracking().Where(r => r.SessionId == session).OrderBy(r => r.Sequence).ToListAsync();
-        Assert.Equal(120, stored.Count);
-        // Every seat of the final capacity is taken (the waitlist was promoted into the new ones), by the first arrivals, and no more.
+        Assert.Equal(160, stored.Count);
+        // Every seat is taken (raises promoted the waitlist), by the first arrivals, and no more.
         Assert.Equal(capacity, stored.Count(r => r.Status == RegistrationStatus.Confirmed));
         Assert.All(stored.Take(capacity), r => Assert.Equal(RegistrationStatus.Confirmed, r.Status));
         Assert.All(stored.Skip(capacity), r => Assert.Equal(RegistrationStatus.Waitlisted, r.Status));
         var promotedIds = (await arrange.EventsAsync("WaitlistPromoted", session)).Select(e => e.GetProperty("registrationId").GetGuid()).ToList();
+        Assert.NotEmpty(promotedIds);
         Assert.Equal(promotedIds.Count, promotedIds.Distinct().Count());
         Assert.All(promotedIds, id => Assert.Contains(id, stored.Take(capacity).Select(r => r.Id)));
+    }
+
+    [Fact]
+    public async Task An_edit_waits_for_a_registration_holding_the_sessions_lock_and_counts_its_seat()
+    {
+        var workshop = await arrange.WorkshopAsync("open");
+        var session = await arrange.SessionAsync(workshop, capacity: 3, room: "lock-room");
+        await arrange.RegisterAsync(session, Guid.NewGuid());
+        await arrange.RegisterAsync(session, Guid.NewGuid());
+
+        // A registration in flight, as RegisterAsync makes it: the session's row locked by taking an arrival number, then a confirmed seat.
+        await using var scope = factory.Scope(out var db);
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlAsync($"UPDATE sessions SET registration_sequence = registration_sequence + 1 WHERE id = {session}");
+        db.Registrations.Add(new Registration
+        {
+            Id = Guid.CreateVersion7(), SessionId = session, WorkshopId = workshop, ParticipantId = Guid.NewGuid(), Status = RegistrationStatus.Confirmed,
+            Sequence = 3, CheckInCode = $"TEST{Guid.NewGuid():N}"[..26].ToUpperInvariant(), RegisteredAt = DateTimeOffset.UtcNow, ConfirmedAt = DateTimeOffset.UtcNow,
+        });
+        await db.SaveChangesAsync();
+
+        var lowering = PutAsync(arrange.Facilitator, session, Body(30, 9, 12, "lock-room", 2));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(lowering.IsCompleted, "the edit should wait for the session's lock");
+        await tx.CommitAsync();
+
+        var response = await lowering;
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.EndsWith("/capacity-below-confirmed", TypeOf(await response.Content.ReadFromJsonAsync<JsonElement>()), StringComparison.Ordinal);
+        await using var check = factory.Scope(out var fresh);
+        Assert.Equal(3, (await fresh.Sessions.AsNoTracking().SingleAsync(s => s.Id == session)).Capacity);
+    }
+
+    private async Task<HttpResponseMessage[]> StormAsync(Guid session, int count, Task? start)
+    {
+        var clients = Enumerable.Range(0, count).Select(_ => Arrange.Participant(factory, Guid.NewGuid())).ToList();
+        return await Task.WhenAll(clients.Select(c => Task.Run(async () =>
+        {
+            if (start is not null)
+            {
+                await start;
+            }
+            return await c.PostAsync($"/api/workshops/sessions/{session}/registrations", null);
+        })));
     }
 }
