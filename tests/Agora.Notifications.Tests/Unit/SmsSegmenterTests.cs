@@ -86,4 +86,12 @@ public sealed class ErrorTextTests
         Assert.Contains("smtp-550", text, StringComparison.Ordinal);
         Assert.Contains("<[address]>", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_error_is_cut_to_its_length_without_splitting_an_emoji()
+    {
+        var text = Deliveries.ErrorText.Clean(new string('x', 499) + "\U0001F600 and more", 500);
+
+        Assert.Equal(new string('x', 499), text); // half the emoji cannot be stored: one unit fewer, not 500
+    }
 }

@@ -21,7 +21,7 @@ public sealed class ContributionValidatedConsumer(CharterDbContext db, TimeProvi
             var language = Statement.Languages.Contains(m.Language) ? m.Language : "ar";
             var text = FreeText.Truncate(m.Text.Trim(), Statement.MaxLength);
             var theme = string.IsNullOrWhiteSpace(m.Theme) ? "general" : m.Theme.Trim();
-            var statement = Statement.Create(Conversation.MainId, theme.Length > 200 ? theme[..200] : theme, language, text, null, time.GetUtcNow());
+            var statement = Statement.Create(Conversation.MainId, FreeText.Truncate(theme, 200), language, text, null, time.GetUtcNow());
             statement.SourceContributionId = m.ContributionId;
             statement.ContributionIds = [m.ContributionId, .. m.MergedFrom.Where(g => g != m.ContributionId)];
             statement.WorkshopIds = [m.WorkshopId];

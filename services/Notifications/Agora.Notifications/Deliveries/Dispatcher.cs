@@ -2,6 +2,7 @@ using Agora.Notifications.Data;
 using Agora.Notifications.Inbox;
 using Agora.Notifications.Preferences;
 using Agora.Notifications.Templates;
+using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -174,7 +175,7 @@ public sealed class Dispatcher(NotificationsDbContext db, TemplateCatalogue cata
                         {
                             rows.Add(id, participantId, channel, DeliveryStatus.Sent, 1, now, null, message.Language, now);
                             rows.AddInApp(id, participantId, message.Language,
-                                message.Title.Length > 300 ? message.Title[..300] : message.Title, message.Body);
+                                FreeText.Truncate(message.Title, 300), message.Body);
                         }
                         else
                         {
@@ -301,7 +302,7 @@ public sealed class Dispatcher(NotificationsDbContext db, TemplateCatalogue cata
                 // The inbox shows the kind of message: the template key's first part (welcome, vetting, session, charter, ...).
                 Category = delivery.TemplateKey.Split('.')[0],
                 Language = message.Language,
-                Title = message.Title.Length > 300 ? message.Title[..300] : message.Title,
+                Title = FreeText.Truncate(message.Title, 300),
                 Body = message.Body,
                 CreatedAt = now,
             });

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Agora.ServiceDefaults;
 
 namespace Agora.Notifications.Deliveries;
 
@@ -11,7 +12,7 @@ public static partial class ErrorText
     public static string Clean(string text, int max = 500)
     {
         var clean = PhoneLike().Replace(EmailLike().Replace(text, "[address]"), "[number]");
-        return clean.Length > max ? clean[..max] : clean;
+        return FreeText.Truncate(clean, max);
     }
 
     [GeneratedRegex(@"[^\s<>""'(),;:]+@[^\s<>""'(),;:]+")]

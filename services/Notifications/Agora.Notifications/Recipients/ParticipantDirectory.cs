@@ -1,4 +1,5 @@
 using Agora.Notifications.Data;
+using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Notifications.Recipients;
@@ -32,9 +33,5 @@ public static class ParticipantDirectory
             """, ct);
     }
 
-    private static string Trim(string value, int max)
-    {
-        var v = value.Trim().ToLowerInvariant();
-        return v.Length > max ? v[..max] : v;
-    }
+    private static string Trim(string value, int max) => FreeText.Truncate(value.Trim().ToLowerInvariant(), max);
 }
