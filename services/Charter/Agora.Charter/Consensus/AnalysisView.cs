@@ -1,4 +1,5 @@
 using Agora.Charter.Analysis;
+using Agora.ServiceDefaults;
 
 namespace Agora.Charter.Consensus;
 
@@ -30,7 +31,7 @@ public sealed record ConstituencyCellView(string Name, int? Voters, bool Counted
 public sealed record ConstituencyView(string Name, IReadOnlyList<ConstituencyCellView> Cells, IReadOnlyList<ConstituencyStatementView> Statements)
 {
     /// <summary>A cell of fewer voters than this shows no counts: its votes could be one person's (the registry's mosaic rule).</summary>
-    public const int MinimumCell = 5;
+    public const int MinimumCell = SmallCells.Minimum;
 
     /// <summary>
     /// The view shown to participants: cells of fewer than <see cref="MinimumCell"/> voters (zero included) lose their voter
@@ -39,17 +40,7 @@ public sealed record ConstituencyView(string Name, IReadOnlyList<ConstituencyCel
     /// </summary>
     public ConstituencyView WithSmallCellsSuppressed()
     {
-        var hidden = Cells.Select((c, i) => (c, i)).Where(x => x.c.Suppressed || x.c.Voters is null || x.c.Voters < MinimumCell)
-            .Select(x => x.i).ToHashSet();
-        if (hidden.Count(i => Cells[i].Voters is not 0) == 1)
-        {
-            var next = Cells.Select((c, i) => (c, i)).Where(x => !hidden.Contains(x.i)).OrderBy(x => x.c.Voters).ThenBy(x => x.c.Name, StringComparer.Ordinal)
-                .Select(x => (int?)x.i).FirstOrDefault();
-            if (next is { } n)
-            {
-                hidden.Add(n);
-            }
-        }
+        var hidden = SmallCells.Hidden([.. Cells.Select(c => (c.Name, c.Suppressed ? null : c.Voters))]);
         if (hidden.Count == 0)
         {
             return this;

@@ -17,7 +17,7 @@ namespace Agora.Registry.Mosaic;
 /// </summary>
 public static class MosaicApi
 {
-    public const int MinimumCell = 5;
+    public const int MinimumCell = SmallCells.Minimum;
     public const string Undeclared = "undeclared";
 
     public sealed record Cell(string Value, int? Count, double? Share, double? Target, double? Gap, bool Suppressed);
@@ -77,19 +77,10 @@ public static class MosaicApi
 
     private static Dimension Suppress(string name, int total, Dictionary<string, int> counts, IConfiguration config, bool complementary)
     {
-        var suppressed = counts.Where(c => c.Value < MinimumCell).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        if (complementary && suppressed.Count(k => counts[k] > 0) == 1)
-        {
-            // One hidden non-empty cell could be recovered as total minus the others (the empty ones hidden beside it may
-            // be known to be empty: every participant has a kind): hide the next smallest too.
-            var next = counts.Where(c => !suppressed.Contains(c.Key)).OrderBy(c => c.Value).Select(c => c.Key).FirstOrDefault();
-            if (next is not null)
-            {
-                suppressed.Add(next);
-            }
-        }
+        var cells = counts.Select(c => (c.Key, (int?)c.Value)).ToList();
+        var suppressed = SmallCells.Hidden(cells, complementary).Select(i => cells[i].Key).ToHashSet(StringComparer.Ordinal);
         var showTotal = total >= MinimumCell;
-        var cells = counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c =>
+        var shown = counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c =>
         {
             var target = config.GetValue<double?>($"Registry:Mosaic:Targets:{name}:{c.Key}");
             if (suppressed.Contains(c.Key) || !showTotal)
@@ -99,6 +90,6 @@ public static class MosaicApi
             var share = total == 0 ? 0 : Math.Round((double)c.Value / total, 4);
             return new Cell(c.Key, c.Value, share, target, target is null ? null : Math.Round(share - target.Value, 4), false);
         }).ToList();
-        return new Dimension(name, showTotal ? total : null, cells);
+        return new Dimension(name, showTotal ? total : null, shown);
     }
 }

@@ -23,7 +23,7 @@ public sealed record RepresentationView(Guid WorkshopId, int MinimumCell, Breakd
 /// </summary>
 public static class RepresentationApi
 {
-    public const int MinimumCell = 5;
+    public const int MinimumCell = SmallCells.Minimum;
     public const string Undeclared = "undeclared";
     public const string SuppressedCell = "suppressed";
 
@@ -78,15 +78,8 @@ public static class RepresentationApi
     /// <summary>Hides cells under the minimum; if only one is hidden, also hides the smallest shown one.</summary>
     public static IReadOnlyList<Cell> Suppress(IReadOnlyDictionary<string, int> counts)
     {
-        var hidden = counts.Where(c => c.Value < MinimumCell).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        if (hidden.Count == 1)
-        {
-            var next = counts.Where(c => !hidden.Contains(c.Key)).OrderBy(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Key).FirstOrDefault();
-            if (next is not null)
-            {
-                hidden.Add(next);
-            }
-        }
+        var all = counts.Select(c => (c.Key, (int?)c.Value)).ToList();
+        var hidden = SmallCells.Hidden(all).Select(i => all[i].Key).ToHashSet(StringComparer.Ordinal);
         // Hidden cells are not even named: which small groups are present is itself telling.
         var cells = counts.Where(c => !hidden.Contains(c.Key)).OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => new Cell(c.Key, c.Value, false)).ToList();
