@@ -37,6 +37,23 @@ public sealed class VettingTests(RegistryFactory factory) : IClassFixture<Regist
     }
 
     [Fact]
+    public async Task Erasure_removes_the_reasons_written_about_the_participant_and_keeps_the_decisions()
+    {
+        var org = await Api.RegisterAsync(client, "organization", adheres: 1);
+        var other = await Api.RegisterAsync(client, "organization", adheres: 1);
+        await Steering.PostAsJsonAsync($"/api/registry/participants/{org}/vetting", new { decision = "approve", reason = "Statutes checked; its president is a known lawyer." })
+            .JsonAsync(HttpStatusCode.OK);
+        await Steering.PostAsJsonAsync($"/api/registry/participants/{other}/vetting", new { decision = "approve", reason = "Known union." }).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Steering.DeleteAsync($"/api/registry/participants/{org}")).StatusCode);
+
+        var audit = Assert.Single(await Steering.GetFromJsonAsync<List<AuditDto>>($"/api/registry/participants/{org}/vetting") ?? []);
+        Assert.Equal(("approved", "steering", steeringId, (string?)null), (audit.Decision, audit.Method, audit.DecidedBy, audit.Reason));
+        var kept = Assert.Single(await Steering.GetFromJsonAsync<List<AuditDto>>($"/api/registry/participants/{other}/vetting") ?? []);
+        Assert.Equal("Known union.", kept.Reason);
+    }
+
+    [Fact]
     public async Task A_rejected_movement_is_rejected_and_a_second_decision_is_a_conflict_that_changes_nothing()
     {
         var movement = await Api.RegisterAsync(client, "movement");
