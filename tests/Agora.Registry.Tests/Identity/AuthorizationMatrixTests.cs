@@ -61,6 +61,8 @@ public sealed class AuthorizationMatrixTests(RegistryFactory factory) : IClassFi
         }, r => Own(r, HttpStatusCode.OK)),
         ["PUT me/password"] = new(c => c.Caller.PutAsJsonAsync("/api/registry/me/password", new { password = "a long enough passphrase" }), r => Own(r, HttpStatusCode.NoContent)),
         ["GET me/memberships"] = new(c => c.Caller.GetAsync("/api/registry/me/memberships"), r => Own(r, HttpStatusCode.OK)),
+        ["POST me/memberships/{org}/accept (no invitation)"] = new(async c => await c.Caller.PostAsync($"/api/registry/me/memberships/{await c.NewAsync("organization")}/accept", null),
+            r => Own(r, HttpStatusCode.NotFound)),
         ["GET themes"] = new(c => c.Caller.GetAsync("/api/registry/themes"), r => Everyone(r, HttpStatusCode.OK)),
         ["POST themes"] = new(c => c.Caller.PostAsJsonAsync("/api/registry/themes", new { slug = $"t-{Guid.NewGuid():N}"[..20], ar = "م", fr = "T", en = "T" }),
             r => SteeringOnly(r, HttpStatusCode.Created)),

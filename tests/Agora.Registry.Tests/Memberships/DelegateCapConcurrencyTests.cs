@@ -79,4 +79,42 @@ public sealed class DelegateCapConcurrencyTests(DelegateCapFactory factory) : IC
         await using var scope = factory.Scope(out var db);
         Assert.Equal(DelegateCapFactory.Cap, await db.Memberships.CountAsync(m => m.OrganizationId == org && m.Role == MembershipRole.Delegate));
     }
+
+    [Fact]
+    public async Task Concurrent_acceptances_of_more_delegate_invitations_than_the_maximum_make_exactly_the_maximum_delegates()
+    {
+        var org = await Api.RegisterAsync(client, "organization");
+        var people = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            people.Add(await Api.RegisterAsync(client, "individual"));
+        }
+        // Invitations beyond the maximum, as made before it was lowered: only acceptance can hold the line.
+        await using (var arrange = factory.Scope(out var db))
+        {
+            db.Memberships.AddRange(people.Select(p => new Membership
+            {
+                Id = Guid.CreateVersion7(), OrganizationId = org, IndividualId = p, Role = MembershipRole.Delegate, Status = MembershipStatus.Invited, Since = DateTimeOffset.UtcNow,
+            }));
+            await db.SaveChangesAsync();
+        }
+
+        using var start = new SemaphoreSlim(0);
+        var acceptances = people.Select(async person =>
+        {
+            await start.WaitAsync();
+            return await factory.ClientFor(person, Roles.Participant).PostAsync($"/api/registry/me/memberships/{org}/accept", null);
+        }).ToList();
+        start.Release(people.Count);
+        var responses = await Task.WhenAll(acceptances);
+
+        Assert.Equal(DelegateCapFactory.Cap, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            Assert.EndsWith("too-many-delegates", (await response.JsonAsync(HttpStatusCode.Conflict)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        }
+        await using var scope = factory.Scope(out var check);
+        Assert.Equal(DelegateCapFactory.Cap, await check.Memberships.CountAsync(m => m.OrganizationId == org && m.Status == MembershipStatus.Active));
+        Assert.Equal(people.Count - DelegateCapFactory.Cap, await check.Memberships.CountAsync(m => m.OrganizationId == org && m.Status == MembershipStatus.Invited));
+    }
 }

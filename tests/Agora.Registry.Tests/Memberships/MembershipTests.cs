@@ -26,8 +26,9 @@ public sealed class MembershipTests(MembershipFactory factory) : IClassFixture<M
 
         await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = people[0], role = "delegate" }).JsonAsync(HttpStatusCode.Created);
         await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = people[1], role = "spokesperson" }).JsonAsync(HttpStatusCode.Created);
-        // A spokesperson manages members too.
+        // A spokesperson manages members too, once they have accepted.
         var asSpokesperson = factory.ClientFor(people[1], Roles.Participant);
+        await asSpokesperson.PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
         await asSpokesperson.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = people[2], role = "delegate" }).JsonAsync(HttpStatusCode.Created);
         var third = await asSpokesperson.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = people[3], role = "delegate" });
         await asSpokesperson.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = people[3], role = "member" }).JsonAsync(HttpStatusCode.Created);
@@ -41,7 +42,86 @@ public sealed class MembershipTests(MembershipFactory factory) : IClassFixture<M
         Assert.Equal(2, members!.Count(m => m.Role == "delegate"));
         Assert.Equal(4, members!.Count);
         var mine = await factory.ClientFor(people[3], Roles.Participant).GetFromJsonAsync<List<MemberDto>>("/api/registry/me/memberships");
-        Assert.Equal(("member", org), (Assert.Single(mine!).Role, mine![0].OrganizationId));
+        Assert.Equal(("member", org, "invited"), (Assert.Single(mine!).Role, mine![0].OrganizationId, mine[0].Status));
+    }
+
+    [Fact]
+    public async Task An_invitation_is_seen_only_by_the_invitee_and_the_managers_until_accepted_then_by_every_member()
+    {
+        var org = await Api.RegisterAsync(client, "movement");
+        var asOrg = factory.ClientFor(org, Roles.Participant);
+        var (member, invitee) = (await Api.RegisterAsync(client, "individual"), await Api.RegisterAsync(client, "individual"));
+        var (asMember, asInvitee) = (factory.ClientFor(member, Roles.Participant), factory.ClientFor(invitee, Roles.Participant));
+        await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = member, role = "member" }).JsonAsync(HttpStatusCode.Created);
+        await asMember.PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+
+        var invited = await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal("invited", invited.GetProperty("status").GetString());
+        // The other members do not learn of the invitation; the invitee does not see the members before accepting.
+        Assert.Equal([member], (await asMember.GetFromJsonAsync<List<MemberDto>>($"/api/registry/organizations/{org}/members"))!.Select(m => m.IndividualId));
+        Assert.Equal(HttpStatusCode.Forbidden, (await asInvitee.GetAsync($"/api/registry/organizations/{org}/members")).StatusCode);
+        var mine = Assert.Single((await asInvitee.GetFromJsonAsync<List<MemberDto>>("/api/registry/me/memberships"))!);
+        Assert.Equal((org, "invited"), (mine.OrganizationId, mine.Status));
+        var managed = await asOrg.GetFromJsonAsync<List<MemberDto>>($"/api/registry/organizations/{org}/members");
+        Assert.Equal([(member, "active"), (invitee, "invited")], managed!.Select(m => (m.IndividualId, m.Status)));
+        // Managers may change the role of a pending invitation; it stays an invitation.
+        var changed = await asOrg.PutAsJsonAsync($"/api/registry/organizations/{org}/members/{invitee}", new { role = "delegate" }).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(("delegate", "invited"), (changed.GetProperty("role").GetString(), changed.GetProperty("status").GetString()));
+
+        var accepted = await asInvitee.PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+        var again = await asInvitee.PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(("active", "delegate"), (accepted.GetProperty("status").GetString(), accepted.GetProperty("role").GetString()));
+        Assert.Equal("active", again.GetProperty("status").GetString());
+        var seen = await asMember.GetFromJsonAsync<List<MemberDto>>($"/api/registry/organizations/{org}/members");
+        Assert.Equal([(member, "active"), (invitee, "active")], seen!.Select(m => (m.IndividualId, m.Status)));
+        await asInvitee.GetAsync($"/api/registry/organizations/{org}/members").JsonAsync(HttpStatusCode.OK);
+        var exported = (await asInvitee.GetAsync("/api/registry/me/export").JsonAsync(HttpStatusCode.OK)).GetProperty("memberships");
+        Assert.Equal(("active", "delegate"), (exported[0].GetProperty("status").GetString(), exported[0].GetProperty("role").GetString()));
+    }
+
+    [Fact]
+    public async Task A_pending_spokesperson_cannot_manage_members_until_they_accept()
+    {
+        var org = await Api.RegisterAsync(client, "organization");
+        var (spokesperson, other) = (await Api.RegisterAsync(client, "individual"), await Api.RegisterAsync(client, "individual"));
+        await factory.ClientFor(org, Roles.Participant).PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = spokesperson, role = "spokesperson" }).JsonAsync(HttpStatusCode.Created);
+        var asSpokesperson = factory.ClientFor(spokesperson, Roles.Participant);
+
+        var add = await asSpokesperson.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = other, role = "member" });
+        var promote = await asSpokesperson.PutAsJsonAsync($"/api/registry/organizations/{org}/members/{spokesperson}", new { role = "delegate" });
+        var list = await asSpokesperson.GetAsync($"/api/registry/organizations/{org}/members");
+
+        Assert.EndsWith("forbidden", (await add.JsonAsync(HttpStatusCode.Forbidden)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, promote.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
+        await asSpokesperson.PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+        await asSpokesperson.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = other, role = "member" }).JsonAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Declining_removes_the_invitation_and_accepting_without_one_is_a_404_problem()
+    {
+        var org = await Api.RegisterAsync(client, "organization");
+        var asOrg = factory.ClientFor(org, Roles.Participant);
+        var invitee = await Api.RegisterAsync(client, "individual");
+        var asInvitee = factory.ClientFor(invitee, Roles.Participant);
+        await factory.ClientFor(Guid.NewGuid(), Roles.Steering).PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
+        // Someone else cannot accept another's invitation.
+        var stranger = await factory.ClientFor(await Api.RegisterAsync(client, "individual"), Roles.Participant).PostAsync($"/api/registry/me/memberships/{org}/accept", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await asInvitee.DeleteAsync($"/api/registry/organizations/{org}/members/{invitee}")).StatusCode);
+
+        Assert.EndsWith("not-found", (await stranger.JsonAsync(HttpStatusCode.NotFound)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await asInvitee.GetFromJsonAsync<List<MemberDto>>("/api/registry/me/memberships"))!);
+        Assert.Empty((await asOrg.GetFromJsonAsync<List<MemberDto>>($"/api/registry/organizations/{org}/members"))!);
+        foreach (var path in new[] { $"/api/registry/me/memberships/{org}/accept", $"/api/registry/me/memberships/{Guid.NewGuid()}/accept", "/api/registry/me/memberships/not-a-guid/accept" })
+        {
+            var response = await asInvitee.PostAsync(path, null);
+            await response.JsonAsync(HttpStatusCode.NotFound);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await asInvitee.DeleteAsync($"/api/registry/organizations/{org}/members/{invitee}")).StatusCode);
     }
 
     [Fact]
@@ -62,5 +142,5 @@ public sealed class MembershipTests(MembershipFactory factory) : IClassFixture<M
         Assert.Equal(HttpStatusCode.NoContent, (await factory.ClientFor(individual, Roles.Participant).DeleteAsync($"/api/registry/organizations/{org}/members/{individual}")).StatusCode);
     }
 
-    private sealed record MemberDto(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since);
+    private sealed record MemberDto(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since, string Status);
 }

@@ -142,6 +142,12 @@ public sealed class VettingTests(RegistryFactory factory) : IClassFixture<Regist
         await factory.ClientFor(org, Roles.Participant).PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = plainMember, role = "member" }).JsonAsync(HttpStatusCode.Created);
         var newcomer = await Api.RegisterAsync(client, "individual");
 
+        // A delegate who has not accepted the invitation is not a delegate yet.
+        var pending = await factory.ClientFor(delegateId, Roles.Participant).PostAsJsonAsync($"/api/registry/participants/{newcomer}/vouch", new { reason = "too early" });
+        Assert.EndsWith("not-a-delegate", (await pending.JsonAsync(HttpStatusCode.Forbidden)).GetProperty("type").GetString(), StringComparison.Ordinal);
+        await factory.ClientFor(delegateId, Roles.Participant).PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+        await factory.ClientFor(plainMember, Roles.Participant).PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+
         var byMember = await factory.ClientFor(plainMember, Roles.Participant).PostAsJsonAsync($"/api/registry/participants/{newcomer}/vouch", new { reason = "I know her" });
         var byDelegate = await factory.ClientFor(delegateId, Roles.Participant).PostAsJsonAsync($"/api/registry/participants/{newcomer}/vouch", new { reason = "Member of our local section" });
         var twice = await factory.ClientFor(delegateId, Roles.Participant).PostAsJsonAsync($"/api/registry/participants/{newcomer}/vouch", new { });

@@ -91,6 +91,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
         modelBuilder.Entity<Membership>(e =>
         {
             e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
+            e.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(m => new { m.OrganizationId, m.IndividualId }).IsUnique();
             e.HasIndex(m => m.IndividualId);
         });

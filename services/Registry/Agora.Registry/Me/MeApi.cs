@@ -29,7 +29,7 @@ public static class MeApi
 
     public sealed record ExportedVettingDecision(string Decision, string Method, Guid? DecidedBy, string? Reason, DateTimeOffset DecidedAt);
 
-    public sealed record ExportedMembership(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since);
+    public sealed record ExportedMembership(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since, string Status);
 
     public sealed record Export(
         ParticipantView Profile, string? Email, string? Phone, Demographics? Demographics, DateTimeOffset? DemographicsConsentAt,
@@ -141,7 +141,7 @@ public static class MeApi
         var decisions = await db.VettingDecisions.AsNoTracking().Where(d => d.ParticipantId == p.Id).OrderBy(d => d.DecidedAt)
             .Select(d => new ExportedVettingDecision(d.Decision, d.Method, d.DecidedBy, d.Reason, d.DecidedAt)).ToListAsync(ct);
         var memberships = (await db.Memberships.AsNoTracking().Where(m => m.IndividualId == p.Id || m.OrganizationId == p.Id).ToListAsync(ct))
-            .Select(m => new ExportedMembership(m.OrganizationId, m.IndividualId, Participant.Lower(m.Role), m.Since)).ToList();
+            .Select(m => new ExportedMembership(m.OrganizationId, m.IndividualId, Participant.Lower(m.Role), m.Since, Participant.Lower(m.Status))).ToList();
         return TypedResults.Ok(new Export(View(p), protector.DecryptOrNull(p.EmailCipher, p.Id, Participant.EmailField),
             protector.DecryptOrNull(p.PhoneCipher, p.Id, Participant.PhoneField), p.ReadDemographics(protector), p.DemographicsConsentAt,
             p.EmailVerifiedAt, p.PasswordHash is not null, decisions, memberships, time.GetUtcNow()));

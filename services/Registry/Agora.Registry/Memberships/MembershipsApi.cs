@@ -11,7 +11,9 @@ namespace Agora.Registry.Memberships;
 /// <summary>
 /// Individuals belong to organizations and movements as member, delegate or spokesperson; an
 /// organization names at most <c>Registry:MaxDelegatesPerOrganization</c> delegates. Managed by
-/// steering, the organization's own account, or one of its spokespersons.
+/// steering, the organization's own account, or one of its active spokespersons. Adding someone
+/// only invites them: the membership is real (seen by the other members, giving its role's rights)
+/// once the individual accepts it (<c>POST /api/registry/me/memberships/{orgId}/accept</c>).
 /// </summary>
 public static class MembershipsApi
 {
@@ -21,7 +23,7 @@ public static class MembershipsApi
 
     public sealed record ChangeRole(string? Role);
 
-    public sealed record MemberView(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since);
+    public sealed record MemberView(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since, string Status);
 
     public static IEndpointRouteBuilder MapMembershipsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -31,10 +33,11 @@ public static class MembershipsApi
         group.MapPut("/{individualId:guid}", Change);
         group.MapDelete("/{individualId:guid}", Remove);
         endpoints.MapGet("/api/registry/me/memberships", Mine).RequireAuthorization(Policies.Participant);
+        endpoints.MapPost("/api/registry/me/memberships/{orgId:guid}/accept", Accept).RequireAuthorization(Policies.Participant);
         return endpoints;
     }
 
-    private static MemberView View(Membership m) => new(m.OrganizationId, m.IndividualId, Participant.Lower(m.Role), m.Since);
+    private static MemberView View(Membership m) => new(m.OrganizationId, m.IndividualId, Participant.Lower(m.Role), m.Since, Participant.Lower(m.Status));
 
     private static MembershipRole? ParseRole(string? role, FieldErrors errors)
     {
@@ -56,7 +59,8 @@ public static class MembershipsApi
     {
         var caller = user.ParticipantId();
         return user.IsSteering() || caller == orgId
-            || await db.Memberships.AnyAsync(m => m.OrganizationId == orgId && m.IndividualId == caller && m.Role == MembershipRole.Spokesperson, ct);
+            || await db.Memberships.AnyAsync(m => m.OrganizationId == orgId && m.IndividualId == caller && m.Role == MembershipRole.Spokesperson
+                && m.Status == MembershipStatus.Active, ct);
     }
 
     private static Task<Participant?> OrganizationAsync(Guid orgId, RegistryDbContext db, CancellationToken ct) =>
@@ -65,18 +69,25 @@ public static class MembershipsApi
 
     /// <summary>
     /// Locks the organization's row (<c>FOR UPDATE</c>, in the caller's transaction) before counting its
-    /// delegates, so concurrent nominations for one organization are counted one after the other and
-    /// can never exceed the maximum together.
+    /// delegates, so concurrent nominations and acceptances for one organization are counted one after
+    /// the other and can never exceed the maximum together. A nomination counts the invited delegates
+    /// too (an invitation holds its seat until it is accepted, declined or withdrawn); an acceptance
+    /// (<paramref name="activeOnly"/>) counts only the accepted ones, so that even invitations made
+    /// under a larger maximum never let accepted delegates exceed the current one.
     /// </summary>
-    private static async Task<ProblemHttpResult?> CheckDelegatesAsync(Guid orgId, RegistryDbContext db, IConfiguration config, CancellationToken ct)
+    private static async Task<ProblemHttpResult?> CheckDelegatesAsync(Guid orgId, RegistryDbContext db, IConfiguration config, CancellationToken ct, bool activeOnly = false)
     {
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM participants WHERE id = {orgId} FOR UPDATE", ct);
+        await LockOrganizationAsync(orgId, db, ct);
         var max = config.GetValue(MaxDelegatesSetting, 5);
-        var count = await db.Memberships.CountAsync(m => m.OrganizationId == orgId && m.Role == MembershipRole.Delegate, ct);
+        var count = await db.Memberships.CountAsync(m => m.OrganizationId == orgId && m.Role == MembershipRole.Delegate
+            && (!activeOnly || m.Status == MembershipStatus.Active), ct);
         return count >= max
             ? Problems.Conflict("too-many-delegates", "This organization already names its maximum number of delegates.", $"At most {max} delegates per organization.")
             : null;
     }
+
+    private static async Task LockOrganizationAsync(Guid orgId, RegistryDbContext db, CancellationToken ct) =>
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM participants WHERE id = {orgId} FOR UPDATE", ct);
 
     internal static async Task<Results<Ok<List<MemberView>>, ProblemHttpResult>> List(Guid orgId, ClaimsPrincipal user, RegistryDbContext db, CancellationToken ct)
     {
@@ -85,11 +96,14 @@ public static class MembershipsApi
             return Problems.NotFound("organization");
         }
         var caller = user.ParticipantId();
-        if (!await CanManageAsync(user, orgId, db, ct) && !await db.Memberships.AnyAsync(m => m.OrganizationId == orgId && m.IndividualId == caller, ct))
+        var manages = await CanManageAsync(user, orgId, db, ct);
+        if (!manages && !await db.Memberships.AnyAsync(m => m.OrganizationId == orgId && m.IndividualId == caller && m.Status == MembershipStatus.Active, ct))
         {
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Only the organization, its members and steering see its members.");
         }
-        var members = await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == orgId).OrderBy(m => m.Since).ToListAsync(ct);
+        // Invitations are shown only to those who manage the organization: until accepted, nobody else learns of them.
+        var members = await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == orgId && (manages || m.Status == MembershipStatus.Active))
+            .OrderBy(m => m.Since).ToListAsync(ct);
         return TypedResults.Ok(members.Select(View).ToList());
     }
 
@@ -125,7 +139,11 @@ public static class MembershipsApi
             return tooMany;
         }
         var now = time.GetUtcNow();
-        var membership = new Membership { Id = Guid.CreateVersion7(now), OrganizationId = orgId, IndividualId = individual.Id, Role = role!.Value, Since = now, AddedBy = user.ParticipantId() };
+        var membership = new Membership
+        {
+            Id = Guid.CreateVersion7(now), OrganizationId = orgId, IndividualId = individual.Id, Role = role!.Value, Status = MembershipStatus.Invited,
+            Since = now, AddedBy = user.ParticipantId(),
+        };
         db.Memberships.Add(membership);
         try
         {
@@ -134,7 +152,7 @@ public static class MembershipsApi
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
-            return Problems.Conflict("already-a-member", "This individual already belongs to this organization.");
+            return Problems.Conflict("already-a-member", "This individual already belongs to, or is invited by, this organization.");
         }
         return TypedResults.Created($"/api/registry/organizations/{orgId}/members/{individual.Id}", View(membership));
     }
@@ -176,6 +194,38 @@ public static class MembershipsApi
         }
         var removed = await db.Memberships.Where(m => m.OrganizationId == orgId && m.IndividualId == individualId).ExecuteDeleteAsync(ct);
         return removed == 0 ? Problems.NotFound("membership") : TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// The invited individual accepts: the invitation becomes a membership. Idempotent (an accepted one
+    /// answers 200 again); 404 when there is no invitation; 409 too-many-delegates when the organization
+    /// already has its maximum of accepted delegates (checked under the organization's row lock).
+    /// </summary>
+    internal static async Task<Results<Ok<MemberView>, ProblemHttpResult>> Accept(
+        Guid orgId, ClaimsPrincipal user, RegistryDbContext db, IConfiguration config, TimeProvider time, CancellationToken ct)
+    {
+        var caller = user.ParticipantId();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The lock first, then the read: a role changed or an invitation withdrawn meanwhile is seen as it now is.
+        await LockOrganizationAsync(orgId, db, ct);
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == orgId && m.IndividualId == caller, ct);
+        if (membership is null)
+        {
+            return Problems.NotFound("invitation");
+        }
+        if (membership.Status == MembershipStatus.Active)
+        {
+            return TypedResults.Ok(View(membership));
+        }
+        if (membership.Role == MembershipRole.Delegate && await CheckDelegatesAsync(orgId, db, config, ct, activeOnly: true) is { } tooMany)
+        {
+            return tooMany;
+        }
+        membership.Status = MembershipStatus.Active;
+        membership.Since = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(View(membership));
     }
 
     internal static async Task<Ok<List<MemberView>>> Mine(ClaimsPrincipal user, RegistryDbContext db, CancellationToken ct)

@@ -196,7 +196,7 @@ public static class VettingApi
             return new FieldErrors().Add("reason", $"The reason must be at most {ReasonMaxLength} characters.").ToProblem();
         }
         var voucher = user.ParticipantId();
-        var isDelegate = voucher is Guid v && await db.Memberships.AnyAsync(m => m.IndividualId == v && m.Role == MembershipRole.Delegate
+        var isDelegate = voucher is Guid v && await db.Memberships.AnyAsync(m => m.IndividualId == v && m.Role == MembershipRole.Delegate && m.Status == MembershipStatus.Active
             && db.Participants.Any(o => o.Id == m.OrganizationId && o.Vetting == VettingState.Approved), ct);
         if (!isDelegate)
         {

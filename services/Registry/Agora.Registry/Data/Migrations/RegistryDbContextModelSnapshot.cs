@@ -170,6 +170,12 @@ namespace Agora.Registry.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("since");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
                     b.HasKey("Id")
                         .HasName("pk_memberships");
 
@@ -359,17 +365,17 @@ namespace Agora.Registry.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_participants_email_hash");
 
-                    b.HasIndex("Kind", "Status")
-                        .HasDatabaseName("ix_participants_kind_status");
-
-                    b.HasIndex("UpdatedAt", "Id")
-                        .HasDatabaseName("ix_participants_updated_at_id");
-
                     b.HasIndex("Id")
                         .HasDatabaseName("ix_participants_directory_keyset")
                         .HasFilter("status = 'Active' AND directory_opt_in");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Id"), new[] { "Kind", "Governorate", "Themes", "SearchVector" });
+
+                    b.HasIndex("Kind", "Status")
+                        .HasDatabaseName("ix_participants_kind_status");
+
+                    b.HasIndex("UpdatedAt", "Id")
+                        .HasDatabaseName("ix_participants_updated_at_id");
 
                     b.HasIndex("SearchVector", "Themes", "Governorate", "Kind")
                         .HasDatabaseName("ix_participants_directory_search")
