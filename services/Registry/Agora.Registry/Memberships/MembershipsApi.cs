@@ -206,7 +206,8 @@ public static class MembershipsApi
     {
         var caller = user.ParticipantId();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // The lock first, then the read: a role changed or an invitation withdrawn meanwhile is seen as it now is.
+        // The lock first, then the read: a nomination or promotion to delegate holding the lock is counted before this
+        // acceptance, and a role it changed is read as it now is.
         await LockOrganizationAsync(orgId, db, ct);
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == orgId && m.IndividualId == caller, ct);
         if (membership is null)
