@@ -130,6 +130,63 @@ public sealed class SessionCancellationTests(WorkshopsFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Closing_a_workshop_cancels_its_sessions_not_yet_started_as_a_cancellation_does_and_leaves_started_and_past_ones()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var future = await arrange.SessionAsync(workshop, capacity: 1, days: 30);
+        var started = await arrange.SessionAsync(workshop, capacity: 5, days: 31);
+        var past = await arrange.SessionAsync(workshop, capacity: 5, days: 32);
+        var alreadyCancelled = await arrange.SessionAsync(workshop, capacity: 5, days: 33);
+        var (confirmed, waitlisted, attendee, pastAttendee) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        Assert.Equal("confirmed", (await arrange.RegisterAsync(future, confirmed)).GetProperty("status").GetString());
+        Assert.Equal("waitlisted", (await arrange.RegisterAsync(future, waitlisted)).GetProperty("status").GetString());
+        await arrange.RegisterAsync(started, attendee);
+        await arrange.RegisterAsync(past, pastAttendee);
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{alreadyCancelled}/cancel", new { reason = "earlier" })).StatusCode);
+        var now = DateTimeOffset.UtcNow;
+        await using (factory.Scope(out var db))
+        {
+            await db.Sessions.Where(s => s.Id == started).ExecuteUpdateAsync(s => s.SetProperty(x => x.StartsAt, now.AddMinutes(-30)).SetProperty(x => x.EndsAt, now.AddHours(2)));
+            await db.Sessions.Where(s => s.Id == past).ExecuteUpdateAsync(s => s.SetProperty(x => x.StartsAt, now.AddDays(-2)).SetProperty(x => x.EndsAt, now.AddDays(-2).AddHours(3)));
+        }
+
+        var closed = await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/workshops/{workshop}/status", new { status = "closed" });
+
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        var view = await closed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("closed", view.GetProperty("status").GetString());
+        var sessions = view.GetProperty("sessions").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetGuid());
+        Assert.True(sessions[future].GetProperty("cancelled").GetBoolean());
+        Assert.Equal(0, sessions[future].GetProperty("confirmed").GetInt32());
+        Assert.Equal(0, sessions[future].GetProperty("waitlisted").GetInt32());
+        Assert.False(sessions[started].GetProperty("cancelled").GetBoolean());
+        Assert.False(sessions[past].GetProperty("cancelled").GetBoolean());
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            var stored = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == future);
+            Assert.NotNull(stored.CancelledAt);
+            Assert.Equal(Agora.Workshops.Programme.ProgrammeApi.ClosedWorkshopReason, stored.CancellationReason);
+            var registrations = await db.Registrations.AsNoTracking().Where(r => r.SessionId == future).ToListAsync();
+            Assert.Equal(2, registrations.Count);
+            Assert.All(registrations, r => Assert.Equal(RegistrationStatus.Cancelled, r.Status));
+            Assert.All(registrations, r => Assert.Equal(stored.CancelledAt, r.CancelledAt));
+            Assert.False(await db.Sessions.AnyAsync(s => (s.Id == started || s.Id == past) && (s.Cancelled || s.CancellationReason != null)));
+            Assert.Equal(2, await db.Registrations.CountAsync(r => (r.SessionId == started || r.SessionId == past) && r.Status == RegistrationStatus.Confirmed));
+            Assert.Equal("earlier", (await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == alreadyCancelled)).CancellationReason);
+        }
+        // The event a single cancellation publishes, naming the confirmed and the waitlisted; nobody promoted; nothing for the others.
+        var cancelled = Assert.Single(await arrange.EventsAsync("WorkshopSessionCancelled", future));
+        Assert.Equal(["cancelledAt", "participantIds", "sessionId", "workshopId"], cancelled.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(workshop, cancelled.GetProperty("workshopId").GetGuid());
+        Assert.Equal(new[] { confirmed, waitlisted }.Order(), cancelled.GetProperty("participantIds").EnumerateArray().Select(e => e.GetGuid()).Order());
+        Assert.Empty(await arrange.EventsAsync("WaitlistPromoted", future));
+        Assert.Empty(await arrange.EventsAsync("WorkshopSessionCancelled", started));
+        Assert.Empty(await arrange.EventsAsync("WorkshopSessionCancelled", past));
+        Assert.Single(await arrange.EventsAsync("WorkshopSessionCancelled", alreadyCancelled));
+    }
+
+    [Fact]
     public async Task Simultaneous_cancellations_cancel_once()
     {
         var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 5);

@@ -104,8 +104,11 @@ public static class ProgrammeApi
         return TypedResults.Ok(View(w, await SessionViewsAsync(db, [w.Id], ct)));
     }
 
+    /// <summary>The cancellation reason of the sessions a workshop's closing cancels.</summary>
+    public const string ClosedWorkshopReason = "The workshop was closed.";
+
     internal static async Task<Results<Ok<WorkshopView>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(Guid id, StatusInput input, ClaimsPrincipal user,
-        WorkshopsDbContext db, CancellationToken ct)
+        WorkshopsDbContext db, TimeProvider time, CancellationToken ct)
     {
         if (input.Status is null || !WorkshopStatus.All.Contains(input.Status))
         {
@@ -125,15 +128,40 @@ public static class ProgrammeApi
             return Problems.Conflict("invalid-status-transition", "The workshop cannot move to that status.",
                 $"A workshop moves draft → open → in_progress → closed; it is {w.Status}.");
         }
-        // Concurrent transitions: only the one that still sees the old status wins.
+        // Concurrent transitions: only the one that still sees the old status wins. Closing cancels, in the same
+        // transaction, every session not yet started, as POST /sessions/{id}/cancel does (registrations, event).
         var from = w.Status;
-        var changed = await db.Workshops.Where(x => x.Id == id && x.Status == from)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, input.Status), ct);
-        if (changed == 0)
+        var to = input.Status;
+        var changed = await db.InTransactionAsync(async ct =>
+        {
+            var updated = await db.Workshops.Where(x => x.Id == id && x.Status == from)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, to), ct);
+            if (updated == 0)
+            {
+                return (false, false);
+            }
+            if (to == WorkshopStatus.Closed)
+            {
+                var now = time.GetUtcNow();
+                var ahead = await db.Sessions.AsNoTracking().Where(s => s.WorkshopId == id && !s.Cancelled && s.StartsAt > now)
+                    .OrderBy(s => s.Id).Select(s => s.Id).ToListAsync(ct);
+                foreach (var sessionId in ahead)
+                {
+                    var session = (await SeatAllocator.LockSessionAsync(db, sessionId, ct))!;
+                    if (!session.Cancelled && session.StartsAt > now)
+                    {
+                        await SessionCancellation.CancelLockedAsync(db, session, ClosedWorkshopReason, now, ct);
+                    }
+                }
+                await db.SaveChangesAsync(ct);
+            }
+            return (true, true);
+        }, ct);
+        if (!changed)
         {
             return Problems.Conflict("invalid-status-transition", "The workshop's status changed meanwhile.");
         }
-        w.Status = input.Status;
+        w.Status = to;
         return TypedResults.Ok(View(w, await SessionViewsAsync(db, [w.Id], ct)));
     }
 

@@ -62,19 +62,29 @@ public static class SessionCancellation
             {
                 return (false, Problems.Conflict("session-started", "A session that has started or is over cannot be cancelled."));
             }
-            var live = await db.Registrations.Where(r => r.SessionId == id && r.Status != RegistrationStatus.Cancelled)
-                .OrderBy(r => r.Sequence).ToListAsync(ct);
-            foreach (var r in live)
-            {
-                r.Status = RegistrationStatus.Cancelled;
-                r.CancelledAt = now;
-            }
-            session.Cancelled = true;
-            session.CancelledAt = now;
-            session.CancellationReason = reason;
-            db.AddEvent(new WorkshopSessionCancelled(session.WorkshopId, id, now) { ParticipantIds = live.Select(r => r.ParticipantId).ToList() }, now);
+            await CancelLockedAsync(db, session, reason, now, ct);
             await db.SaveChangesAsync(ct);
             return (true, TypedResults.Ok(SessionRules.View(session, 0, 0)));
         }, ct);
+    }
+
+    /// <summary>
+    /// Cancels <paramref name="session"/>, whose row lock the caller's transaction holds: its live
+    /// registrations are cancelled (nobody promoted) and <see cref="WorkshopSessionCancelled"/> names them;
+    /// the caller saves. Used by <c>POST /sessions/{id}/cancel</c> and by closing a workshop.
+    /// </summary>
+    internal static async Task CancelLockedAsync(WorkshopsDbContext db, Session session, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        var live = await db.Registrations.Where(r => r.SessionId == session.Id && r.Status != RegistrationStatus.Cancelled)
+            .OrderBy(r => r.Sequence).ToListAsync(ct);
+        foreach (var r in live)
+        {
+            r.Status = RegistrationStatus.Cancelled;
+            r.CancelledAt = now;
+        }
+        session.Cancelled = true;
+        session.CancelledAt = now;
+        session.CancellationReason = reason;
+        db.AddEvent(new WorkshopSessionCancelled(session.WorkshopId, session.Id, now) { ParticipantIds = live.Select(r => r.ParticipantId).ToList() }, now);
     }
 }
