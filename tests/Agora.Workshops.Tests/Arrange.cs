@@ -85,6 +85,23 @@ public sealed class Arrange(WorkshopsFactory factory)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>
+    /// Moves the session so that its doors are open now: it starts in <paramref name="startsIn"/> (30 minutes by
+    /// default, within the hour before the start when check-in opens) and lasts three hours.
+    /// </summary>
+    public async Task DoorsOpenAsync(Guid sessionId, TimeSpan? startsIn = null)
+    {
+        var startsAt = DateTimeOffset.UtcNow + (startsIn ?? TimeSpan.FromMinutes(30));
+        await MoveAsync(sessionId, startsAt, startsAt.AddHours(3));
+    }
+
+    /// <summary>Sets a session's times directly in the database (the API only takes times ahead).</summary>
+    public async Task MoveAsync(Guid sessionId, DateTimeOffset startsAt, DateTimeOffset endsAt)
+    {
+        await using var scope = factory.Scope(out var db);
+        await db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.StartsAt, startsAt).SetProperty(x => x.EndsAt, endsAt));
+    }
+
     /// <summary>Outbox rows of a contract type whose payload mentions <paramref name="id"/>.</summary>
     public async Task<List<JsonElement>> EventsAsync(string type, Guid id)
     {

@@ -39,6 +39,7 @@ public static class WorkshopsModule
         builder.Services.AddSingleton<RegistrationGate>();
         builder.Services.Configure<ReservedSeatsOptions>(builder.Configuration.GetSection("Workshops:ReservedSeats"));
         builder.Services.AddHostedService<ReservedSeatRelease>();
+        builder.Services.Configure<CheckInOptions>(builder.Configuration.GetSection("Workshops:CheckIn"));
         return builder;
     }
 

@@ -20,6 +20,7 @@ public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<Works
         {
             regs.Add(await arrange.RegisterAsync(session, p));
         }
+        await arrange.DoorsOpenAsync(session);
         var code = regs[0].GetProperty("checkInCode").GetString()!;
         var qr = regs[0].GetProperty("qr").GetString()!;
         Assert.Matches("^[A-Z2-7]{26}$", code);
@@ -38,11 +39,69 @@ public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<Works
         var summary = await arrange.Facilitator.GetFromJsonAsync<JsonElement>($"/api/workshops/sessions/{session}/attendance");
         Assert.Equal(3, summary.GetProperty("confirmed").GetInt32());
         Assert.Equal(2, summary.GetProperty("attended").GetInt32());
-        Assert.Equal(1, summary.GetProperty("noShows").GetInt32());
+        // Check-in is open until the end: nobody is a no-show yet.
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("noShows").ValueKind);
+        Assert.False(summary.GetProperty("ended").GetBoolean());
+
+        await arrange.MoveAsync(session, DateTimeOffset.UtcNow.AddHours(-3), DateTimeOffset.UtcNow.AddMinutes(-1));
+        var ended = await arrange.Facilitator.GetFromJsonAsync<JsonElement>($"/api/workshops/sessions/{session}/attendance");
+        Assert.True(ended.GetProperty("ended").GetBoolean());
+        Assert.Equal(2, ended.GetProperty("attended").GetInt32());
+        Assert.Equal(1, ended.GetProperty("noShows").GetInt32());
 
         await using var scope = factory.Scope(out var db);
         var checkedIn = await db.Registrations.Where(r => r.SessionId == session && r.CheckedInAt != null).Select(r => r.ParticipantId).ToListAsync();
         Assert.Equal(new[] { people[0], people[1] }.Order(), checkedIn.Order());
+    }
+
+    [Fact]
+    public async Task Check_in_opens_an_hour_before_the_start_and_closes_at_the_end_outside_it_409_says_when()
+    {
+        var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 5, days: 3);
+        var codes = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            codes.Add((await arrange.RegisterAsync(session, Guid.NewGuid())).GetProperty("checkInCode").GetString()!);
+        }
+        var url = $"/api/workshops/sessions/{session}/check-ins";
+
+        // Days ahead, then an hour and a half ahead: the doors are not open yet.
+        var daysAhead = await arrange.Facilitator.PostAsJsonAsync(url, new { code = codes[0] });
+        Assert.Equal(HttpStatusCode.Conflict, daysAhead.StatusCode);
+        var early = await daysAhead.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/check-in-closed", early.GetProperty("type").GetString(), StringComparison.Ordinal);
+        DateTimeOffset startsAt;
+        await using (factory.Scope(out var db))
+        {
+            startsAt = (await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == session)).StartsAt;
+        }
+        Assert.Equal(startsAt.AddHours(-1), early.GetProperty("opensAt").GetDateTimeOffset());
+        Assert.Contains("opens at", early.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await arrange.DoorsOpenAsync(session, startsIn: TimeSpan.FromMinutes(90));
+        var stillEarly = await arrange.Facilitator.PostAsJsonAsync(url, new { code = codes[0] });
+        Assert.Equal(HttpStatusCode.Conflict, stillEarly.StatusCode);
+        Assert.EndsWith("/check-in-closed", (await stillEarly.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+
+        // Within the hour before the start, and after the start until the end: open.
+        await arrange.DoorsOpenAsync(session, startsIn: TimeSpan.FromMinutes(50));
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync(url, new { code = codes[0] })).StatusCode);
+        await arrange.MoveAsync(session, DateTimeOffset.UtcNow.AddHours(-2), DateTimeOffset.UtcNow.AddMinutes(10));
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync(url, new { code = codes[1] })).StatusCode);
+
+        // Once it has ended: closed, saying when.
+        var endedAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await arrange.MoveAsync(session, endedAt.AddHours(-3), endedAt);
+        var late = await arrange.Facilitator.PostAsJsonAsync(url, new { code = codes[2] });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        var closed = await late.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/check-in-closed", closed.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Contains("closed", closed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(endedAt.ToUnixTimeMilliseconds(), closed.GetProperty("closesAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+
+        await using var scope = factory.Scope(out var check);
+        Assert.Equal(2, await check.Registrations.CountAsync(r => r.SessionId == session && r.CheckedInAt != null));
+        var summary = await arrange.Facilitator.GetFromJsonAsync<JsonElement>($"/api/workshops/sessions/{session}/attendance");
+        Assert.Equal(1, summary.GetProperty("noShows").GetInt32());
     }
 
     [Fact]
@@ -59,6 +118,7 @@ public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<Works
         {
             waitlistedCode = (await db.Registrations.SingleAsync(r => r.Id == waitlisted.GetProperty("id").GetGuid())).CheckInCode;
         }
+        await arrange.DoorsOpenAsync(session);
         var url = $"/api/workshops/sessions/{session}/check-ins";
 
         var unknown = await arrange.Facilitator.PostAsJsonAsync(url, new { code = "AAAAAAAAAAAAAAAAAAAAAAAAAA" });
@@ -98,6 +158,7 @@ public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<Works
     {
         var session = await arrange.SessionAsync(await arrange.WorkshopAsync("open"), capacity: 5);
         var code = (await arrange.RegisterAsync(session, Guid.NewGuid())).GetProperty("checkInCode").GetString();
+        await arrange.DoorsOpenAsync(session);
 
         var scans = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
             arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/check-ins", new { code })));
@@ -115,6 +176,7 @@ public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<Works
         var me = Guid.NewGuid();
         var code = (await arrange.RegisterAsync(attended, me)).GetProperty("checkInCode").GetString();
         await arrange.RegisterAsync(missed, me);
+        await arrange.DoorsOpenAsync(attended);
         Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{attended}/check-ins", new { code })).StatusCode);
 
         var record = await Arrange.Participant(factory, me).GetFromJsonAsync<JsonElement>("/api/workshops/me/attendance");
@@ -141,6 +203,7 @@ public sealed class CheckInTests(WorkshopsFactory factory) : IClassFixture<Works
         foreach (var session in new[] { attended, leftEarly, calledOff })
         {
             registrations[session] = await arrange.RegisterAsync(session, me);
+            await arrange.DoorsOpenAsync(session);
             Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/check-ins",
                 new { code = registrations[session].GetProperty("checkInCode").GetString() })).StatusCode);
         }

@@ -32,6 +32,7 @@ public sealed class RepresentationTests(WorkshopsFactory factory) : IClassFixtur
         {
             codes.Add((await arrange.RegisterAsync(session, p)).GetProperty("checkInCode").GetString()!);
         }
+        await arrange.DoorsOpenAsync(session);
         foreach (var code in codes.Take(3))
         {
             Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/sessions/{session}/check-ins", new { code })).StatusCode);

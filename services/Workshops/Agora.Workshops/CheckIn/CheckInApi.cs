@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Agora.ServiceDefaults;
 using Agora.Workshops.Common;
@@ -6,15 +7,22 @@ using Agora.Workshops.Programme;
 using Agora.Workshops.Registrations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Agora.Workshops.CheckIn;
+
+public sealed class CheckInOptions
+{
+    /// <summary>How long before a session starts its doors open for check-in (<c>Workshops:CheckIn:OpensBefore</c>); check-in closes at its end.</summary>
+    public TimeSpan OpensBefore { get; set; } = TimeSpan.FromMinutes(60);
+}
 
 public sealed record CheckInInput(string? Code);
 
 public sealed record CheckInView(Guid RegistrationId, Guid SessionId, Guid ParticipantId, DateTimeOffset CheckedInAt);
 
-/// <param name="NoShows">Confirmed but not checked in; final once the session has ended.</param>
-public sealed record AttendanceSummary(Guid SessionId, int Confirmed, int Attended, int NoShows, bool Ended);
+/// <param name="NoShows">Confirmed but not checked in, once the session has ended (check-in closed); null before, while anyone may still arrive.</param>
+public sealed record AttendanceSummary(Guid SessionId, int Confirmed, int Attended, int? NoShows, bool Ended);
 
 public sealed record AttendedSession(Guid SessionId, Guid WorkshopId, string Theme, LocalizedText Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
     string StartsAtLocal, string Mode, string? Venue, DateTimeOffset CheckedInAt);
@@ -34,7 +42,7 @@ public static class CheckInApi
     }
 
     internal static async Task<Results<Ok<CheckInView>, ValidationProblem, ProblemHttpResult>> CheckInAsync(Guid id, CheckInInput input, ClaimsPrincipal user,
-        WorkshopsDbContext db, TimeProvider time, CancellationToken ct)
+        WorkshopsDbContext db, TimeProvider time, IOptions<CheckInOptions> options, CancellationToken ct)
     {
         var code = CheckInCode.Normalize(input.Code);
         if (code.Length is 0 or > 40)
@@ -59,6 +67,20 @@ public static class CheckInApi
         {
             return Problems.Conflict("session-cancelled", "This session was cancelled; nobody checks in.");
         }
+        // Doors open OpensBefore the start and close at the end: a code is not scanned days ahead, nor after.
+        var now = time.GetUtcNow();
+        var opensAt = session.StartsAt - options.Value.OpensBefore;
+        if (now < opensAt || now >= session.EndsAt)
+        {
+            var closed = now < opensAt
+                ? Problems.Conflict("check-in-closed", "Check-in for this session has not opened yet.",
+                    string.Create(CultureInfo.InvariantCulture, $"Check-in opens at {TunisTime.Format(opensAt)} Africa/Tunis time ({opensAt:O})."))
+                : Problems.Conflict("check-in-closed", "Check-in for this session has closed.",
+                    string.Create(CultureInfo.InvariantCulture, $"Check-in closed when the session ended, at {TunisTime.Format(session.EndsAt)} Africa/Tunis time ({session.EndsAt:O})."));
+            closed.ProblemDetails.Extensions["opensAt"] = opensAt;
+            closed.ProblemDetails.Extensions["closesAt"] = session.EndsAt;
+            return closed;
+        }
         var r = await db.Registrations.AsNoTracking().FirstOrDefaultAsync(r => r.CheckInCode == code, ct);
         if (r is null)
         {
@@ -72,7 +94,6 @@ public static class CheckInApi
         {
             return Problems.Conflict("not-confirmed", "This registration holds no confirmed seat.", $"It is {r.Status}.");
         }
-        var now = time.GetUtcNow();
         // Two scanners at once: only the update that still sees no check-in records it.
         var recorded = await db.Registrations
             .Where(x => x.Id == r.Id && x.CheckedInAt == null && x.Status == RegistrationStatus.Confirmed)
@@ -99,7 +120,8 @@ public static class CheckInApi
         }
         var confirmed = await db.Registrations.CountAsync(r => r.SessionId == id && r.Status == RegistrationStatus.Confirmed, ct);
         var attended = await db.Registrations.CountAsync(r => r.SessionId == id && r.Status == RegistrationStatus.Confirmed && r.CheckedInAt != null, ct);
-        return TypedResults.Ok(new AttendanceSummary(id, confirmed, attended, confirmed - attended, session.EndsAt <= time.GetUtcNow()));
+        var ended = session.EndsAt <= time.GetUtcNow();
+        return TypedResults.Ok(new AttendanceSummary(id, confirmed, attended, ended ? confirmed - attended : null, ended));
     }
 
     internal static async Task<Results<Ok<AttendanceRecord>, ProblemHttpResult>> RecordAsync(ClaimsPrincipal user, WorkshopsDbContext db, TimeProvider time, CancellationToken ct)
