@@ -56,6 +56,55 @@ public sealed class SessionChangedTests(NotificationsFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Messages_older_than_an_applied_reschedule_leave_the_reminders_at_the_new_time()
+    {
+        var first = await factory.ParticipantAsync("fr");
+        var late = await factory.ParticipantAsync("en");
+        var now = DateTimeOffset.UtcNow;
+        var workshop = Guid.NewGuid();
+        var session = Guid.NewGuid();
+        var oldStart = now.AddDays(3);
+        var newStart = now.AddDays(5);
+        var scheduled = new WorkshopSessionScheduled(workshop, session, "social-justice", oldStart, oldStart.AddHours(3), "in_person");
+        await factory.PublishAsync(new SessionRegistrationConfirmed(Guid.NewGuid(), session, workshop, first, "confirmed", oldStart, now.AddHours(-2)));
+        await factory.WaitForDeliveriesAsync(first, d => d.Any(x => x.TemplateKey == "session.registration-confirmed"), "the confirmation");
+        await factory.PublishAsync(new WorkshopSessionScheduled(workshop, session, "social-justice", newStart, newStart.AddHours(3), "in_person")
+        {
+            ChangedAt = now,
+            ParticipantIds = [first],
+        });
+        await factory.WaitForDeliveriesAsync(first, d => d.Any(x => x.TemplateKey == "session.changed" && x.Channel == "inapp"), "the change");
+
+        // Delivered after the reschedule: the first scheduling, an earlier change, and a registration made before the change.
+        var stale = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        await factory.PublishAsync(scheduled, stale[0]);
+        await factory.PublishAsync(new WorkshopSessionScheduled(workshop, session, "social-justice", now.AddDays(4), now.AddDays(4).AddHours(3), "in_person")
+        {
+            ChangedAt = now.AddMinutes(-30),
+            ParticipantIds = [first],
+        }, stale[1]);
+        await factory.PublishAsync(new SessionRegistrationConfirmed(Guid.NewGuid(), session, workshop, late, "confirmed", oldStart, now.AddHours(-1)), stale[2]);
+        await using var scope = factory.Scope(out var db);
+        await Eventually.UntilAsync(async () => await db.Set<Agora.Messaging.ConsumedMessage>().CountAsync(m => stale.Contains(m.MessageId)) == 3,
+            because: "the three late messages consumed");
+
+        var reminders = await db.Reminders.AsNoTracking().Where(r => r.SessionId == session).ToListAsync();
+        Assert.Equal(4, reminders.Count);
+        Assert.All(reminders, r => Assert.Equal(newStart.ToUnixTimeMilliseconds(), r.StartsAt.ToUnixTimeMilliseconds()));
+        foreach (var id in new[] { first, late })
+        {
+            Assert.Equal(newStart.AddHours(-24).ToUnixTimeMilliseconds(),
+                reminders.Single(r => r.ParticipantId == id && r.TemplateKey == "session.reminder-24h").DueAt.ToUnixTimeMilliseconds());
+            Assert.Equal(newStart.AddHours(-1).ToUnixTimeMilliseconds(),
+                reminders.Single(r => r.ParticipantId == id && r.TemplateKey == "session.reminder-1h").DueAt.ToUnixTimeMilliseconds());
+        }
+        // The late registrant's confirmation gives the new time; the outdated change is told to nobody.
+        var confirmation = Assert.Single(await factory.DeliveriesAsync(late), d => d.TemplateKey == "session.registration-confirmed" && d.Channel == "inapp");
+        Assert.Equal(TemplateCatalogue.FormatTime(newStart), confirmation.Parameters["startsAt"]);
+        Assert.Single(await factory.DeliveriesAsync(first), d => d.TemplateKey == "session.changed" && d.Channel == "inapp");
+    }
+
+    [Fact]
     public async Task A_first_scheduling_tells_nobody()
     {
         var registrant = await factory.ParticipantAsync("fr");

@@ -21,6 +21,7 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
     public DbSet<ErasedParticipant> Erased => Set<ErasedParticipant>();
     public DbSet<NotificationPreferences> Preferences => Set<NotificationPreferences>();
     public DbSet<SessionReminder> Reminders => Set<SessionReminder>();
+    public DbSet<AppliedSchedule> Schedules => Set<AppliedSchedule>();
     public DbSet<Announcement> Announcements => Set<Announcement>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -87,6 +88,11 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             e.Property(r => r.TemplateKey).HasMaxLength(100);
             e.HasIndex(r => new { r.SessionId, r.ParticipantId, r.TemplateKey }).IsUnique();
             e.HasIndex(r => r.DueAt).HasFilter("dispatched_at IS NULL").HasDatabaseName("ix_session_reminders_due");
+        });
+        modelBuilder.Entity<AppliedSchedule>(e =>
+        {
+            e.ToTable("session_schedules");
+            e.HasKey(s => s.SessionId);
         });
         modelBuilder.Entity<Announcement>(e => e.Property(a => a.Segment).HasMaxLength(100));
     }

@@ -20,12 +20,14 @@ public sealed class SessionRegistrationConfirmedConsumer(NotificationsDbContext 
                 return;
             }
             var confirmed = string.Equals(m.Status, "confirmed", StringComparison.OrdinalIgnoreCase);
+            // The session may have been changed since the registration: a change applied here holds over its start.
+            var startsAt = await SessionSchedule.StartsAtAsync(db, m.SessionId, m.StartsAt, m.RegisteredAt, ct);
             if (confirmed)
             {
-                await SessionSchedule.ConfirmAsync(db, m.SessionId, m.WorkshopId, m.ParticipantId, m.StartsAt, time.GetUtcNow(), ct);
+                await SessionSchedule.ConfirmAsync(db, m.SessionId, m.WorkshopId, m.ParticipantId, startsAt, time.GetUtcNow(), ct);
             }
             await dispatcher.DispatchAsync(context.MessageId!.Value, confirmed ? "session.registration-confirmed" : "session.waitlisted",
-                SessionSchedule.Parameters(m.StartsAt), [m.ParticipantId], ct);
+                SessionSchedule.Parameters(startsAt), [m.ParticipantId], ct);
         }, time);
     }
 }

@@ -13,3 +13,14 @@ public sealed class SessionReminder
     public DateTimeOffset DueAt { get; set; }
     public DateTimeOffset? DispatchedAt { get; set; }
 }
+
+/// <summary>
+/// The latest <c>WorkshopSessionScheduled</c> applied for a session: its start and its version
+/// (<see cref="ChangedAt"/>, null for the first scheduling). A message older than it is stale and moves nothing.
+/// </summary>
+public sealed class AppliedSchedule
+{
+    public Guid SessionId { get; init; }
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset? ChangedAt { get; set; }
+}

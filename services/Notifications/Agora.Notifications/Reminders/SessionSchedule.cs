@@ -65,5 +65,45 @@ public static class SessionSchedule
         }
     }
 
+    /// <summary>
+    /// Serializes the messages about one session (schedulings, registrations, promotions) until the
+    /// transaction ends, so a registration and a change arriving together cannot each miss the other.
+    /// </summary>
+    private static Task<int> LockAsync(NotificationsDbContext db, Guid sessionId, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended('session-schedule:' || {sessionId.ToString()}, 0))", ct);
+
+    /// <summary>
+    /// Records a <c>WorkshopSessionScheduled</c> as the session's schedule, unless one newer than it (a later
+    /// <c>changedAt</c>; a first scheduling has none, the oldest) was already applied: then it is stale and false is returned.
+    /// </summary>
+    public static async Task<bool> ApplyAsync(NotificationsDbContext db, Guid sessionId, DateTimeOffset startsAt, DateTimeOffset? changedAt, CancellationToken ct)
+    {
+        await LockAsync(db, sessionId, ct);
+        var applied = await db.Schedules.FindAsync([sessionId], ct);
+        if (applied is null)
+        {
+            db.Schedules.Add(new AppliedSchedule { SessionId = sessionId, StartsAt = startsAt, ChangedAt = changedAt });
+            return true;
+        }
+        if ((applied.ChangedAt ?? DateTimeOffset.MinValue) > (changedAt ?? DateTimeOffset.MinValue))
+        {
+            return false;
+        }
+        applied.StartsAt = startsAt;
+        applied.ChangedAt = changedAt;
+        return true;
+    }
+
+    /// <summary>
+    /// The start a registration or promotion made at <paramref name="at"/> should plan reminders for: the one it
+    /// carries, unless a change made after it was already applied here, whose start then holds.
+    /// </summary>
+    public static async Task<DateTimeOffset> StartsAtAsync(NotificationsDbContext db, Guid sessionId, DateTimeOffset startsAt, DateTimeOffset at, CancellationToken ct)
+    {
+        await LockAsync(db, sessionId, ct);
+        var applied = await db.Schedules.FindAsync([sessionId], ct);
+        return applied is { ChangedAt: { } changedAt } && changedAt > at ? applied.StartsAt : startsAt;
+    }
+
     public static Dictionary<string, string> Parameters(DateTimeOffset startsAt) => new(StringComparer.Ordinal) { ["startsAt"] = TemplateCatalogue.FormatTime(startsAt) };
 }

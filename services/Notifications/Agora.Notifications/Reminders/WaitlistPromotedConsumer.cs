@@ -18,8 +18,9 @@ public sealed class WaitlistPromotedConsumer(NotificationsDbContext db, Dispatch
             {
                 return;
             }
-            await SessionSchedule.ConfirmAsync(db, m.SessionId, m.WorkshopId, m.ParticipantId, m.StartsAt, time.GetUtcNow(), ct);
-            await dispatcher.DispatchAsync(context.MessageId!.Value, "session.waitlist-promoted", SessionSchedule.Parameters(m.StartsAt), [m.ParticipantId], ct);
+            var startsAt = await SessionSchedule.StartsAtAsync(db, m.SessionId, m.StartsAt, m.PromotedAt, ct);
+            await SessionSchedule.ConfirmAsync(db, m.SessionId, m.WorkshopId, m.ParticipantId, startsAt, time.GetUtcNow(), ct);
+            await dispatcher.DispatchAsync(context.MessageId!.Value, "session.waitlist-promoted", SessionSchedule.Parameters(startsAt), [m.ParticipantId], ct);
         }, time);
     }
 }

@@ -11,6 +11,7 @@ namespace Agora.Notifications.Reminders;
 /// A session (re)scheduled: the reminders of its registrants move with it. A change after the first
 /// scheduling (<see cref="WorkshopSessionScheduled.ChangedAt"/>: time, place or link) is also told to its
 /// registrants — those the event names, confirmed or waitlisted, and any confirmed one known here.
+/// A message older than the one already applied for the session (by <c>changedAt</c>) is ignored.
 /// </summary>
 public sealed class WorkshopSessionScheduledConsumer(NotificationsDbContext db, Dispatcher dispatcher, TimeProvider time) : IConsumer<WorkshopSessionScheduled>
 {
@@ -19,6 +20,12 @@ public sealed class WorkshopSessionScheduledConsumer(NotificationsDbContext db, 
         var m = context.Message;
         return db.ConsumeOnceAsync(context, nameof(WorkshopSessionScheduledConsumer), async ct =>
         {
+            // An older scheduling delivered after a newer one (a first scheduling or an earlier change after a
+            // reschedule) moves no reminder back and tells nobody an outdated time.
+            if (!await SessionSchedule.ApplyAsync(db, m.SessionId, m.StartsAt, m.ChangedAt, ct))
+            {
+                return;
+            }
             var known = await db.Registrants.Where(r => r.SessionId == m.SessionId).Select(r => new { r.ParticipantId, r.StartsAt }).ToListAsync(ct);
             foreach (var r in known.Where(r => r.StartsAt != m.StartsAt))
             {

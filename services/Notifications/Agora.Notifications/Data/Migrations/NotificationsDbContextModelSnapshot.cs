@@ -396,6 +396,27 @@ namespace Agora.Notifications.Data.Migrations
                     b.ToTable("registrants", (string)null);
                 });
 
+            modelBuilder.Entity("Agora.Notifications.Reminders.AppliedSchedule", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<DateTimeOffset?>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.HasKey("SessionId")
+                        .HasName("pk_session_schedules");
+
+                    b.ToTable("session_schedules", (string)null);
+                });
+
             modelBuilder.Entity("Agora.Notifications.Reminders.SessionReminder", b =>
                 {
                     b.Property<Guid>("Id")
