@@ -174,10 +174,11 @@ public sealed class AmendmentVoteTests(FakeClockCharterFactory factory) : IClass
         var voters = await VotersAsync(2);
         Assert.Equal(HttpStatusCode.NoContent, (await CastAsync(voters[0], vote, "for")).StatusCode);
 
-        // Steering accepts another amendment: version 1 is superseded.
+        // Steering accepts another amendment: version 1 is superseded, the amendments still pending against it lapse and the
+        // open vote is closed with them.
         await (await steering.PostAsync($"/api/charter/amendments/{first}/accept", null)).ReadAsync(HttpStatusCode.OK);
-        await (await steering.PostAsJsonAsync($"/api/charter/amendments/{late}/votes", Window())).ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
-        await (await CastAsync(voters[1], vote, "for")).ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
+        await (await steering.PostAsJsonAsync($"/api/charter/amendments/{late}/votes", Window())).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        await (await CastAsync(voters[1], vote, "for")).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
         Assert.Equal(1, await CastCountAsync(vote));
         await using (var scope = factory.Scope(out var db))
         {
@@ -185,12 +186,76 @@ public sealed class AmendmentVoteTests(FakeClockCharterFactory factory) : IClass
         }
 
         factory.Clock.Advance(TimeSpan.FromMinutes(5));
-        var closed = await (await steering.PostAsync($"/api/charter/amendment-votes/{vote}/close", null)).ReadAsync(HttpStatusCode.OK);
+        await (await steering.PostAsync($"/api/charter/amendment-votes/{vote}/close", null)).ProblemAsync(HttpStatusCode.Conflict, "vote-closed");
+        var closed = await (await steering.GetAsync($"/api/charter/amendment-votes/{vote}")).ReadAsync(HttpStatusCode.OK);
         Assert.False(closed.GetProperty("accepted").GetBoolean());
-        Assert.Equal("version-superseded", closed.GetProperty("outcome").GetString());
+        Assert.Equal("lapsed", closed.GetProperty("outcome").GetString());
         var current = await (await steering.GetAsync($"/api/charter/charters/{charter}")).ReadAsync(HttpStatusCode.OK);
         Assert.Equal(2, current.GetProperty("number").GetInt32());
         Assert.Equal("Première", current.GetProperty("articles")[1].GetProperty("text").GetString());
+        Assert.Equal(2, await factory.OutboxCountAsync("CharterVersionPublished", charter.ToString()));
+    }
+
+    private async Task<(string Status, string? Reason)> AmendmentAsync(Guid id)
+    {
+        var a = await (await steering.GetAsync($"/api/charter/amendments/{id}")).ReadAsync(HttpStatusCode.OK);
+        return (a.GetProperty("status").GetString()!, a.GetProperty("decisionReason").GetString());
+    }
+
+    private async Task<(string Status, bool? Accepted, string? Outcome)> VoteAsync(Guid id)
+    {
+        var v = await (await steering.GetAsync($"/api/charter/amendment-votes/{id}")).ReadAsync(HttpStatusCode.OK);
+        return (v.GetProperty("status").GetString()!, v.GetProperty("accepted").ValueKind == JsonValueKind.Null ? null : v.GetProperty("accepted").GetBoolean(),
+            v.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Amendments_still_pending_when_their_version_is_superseded_or_made_final_lapse_with_their_open_votes()
+    {
+        var (charter, articles) = await DraftAsync();
+        var article = articles[1].GetProperty("id").GetGuid();
+        var accepted = await ProposeAsync(charter, 1, article, "Acceptée");
+        var rejected = await ProposeAsync(charter, 1, article, "Rejetée");
+        var pending = await ProposeAsync(charter, 1, article, "En attente");
+        var voted = await ProposeAsync(charter, 1, article, "Au vote");
+        await (await steering.PostAsJsonAsync($"/api/charter/amendments/{rejected}/reject", new { reason = "non" })).ReadAsync(HttpStatusCode.OK);
+        var vote = (await (await steering.PostAsJsonAsync($"/api/charter/amendments/{voted}/votes", Window(quorum: 1, majority: 0.5))).ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        var voters = await VotersAsync(2);
+        Assert.Equal(HttpStatusCode.NoContent, (await CastAsync(voters[0], vote, "for")).StatusCode);
+
+        // Accepting one supersedes version 1: the pending and the voted amendments lapse at once, the vote is closed with them.
+        await (await steering.PostAsync($"/api/charter/amendments/{accepted}/accept", null)).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(("lapsed", "Version 1 was superseded by version 2 before the amendment was decided."), await AmendmentAsync(pending));
+        Assert.Equal("lapsed", (await AmendmentAsync(voted)).Status);
+        Assert.Equal(("closed", false, "lapsed"), await VoteAsync(vote));
+        Assert.Equal(("accepted", null), await AmendmentAsync(accepted));
+        Assert.Equal(("rejected", "non"), await AmendmentAsync(rejected));
+        // Nothing can decide them any more: a cast, steering, the author, a new vote.
+        await (await CastAsync(voters[1], vote, "for")).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        Assert.Equal(1, await CastCountAsync(vote));
+        await (await steering.PostAsync($"/api/charter/amendments/{pending}/accept", null)).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        await (await steering.PostAsJsonAsync($"/api/charter/amendments/{pending}/reject", new { reason = "non" })).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        await (await steering.PostAsJsonAsync($"/api/charter/amendments/{pending}/votes", Window())).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await (await steering.PostAsync($"/api/charter/amendment-votes/{vote}/close", null)).ProblemAsync(HttpStatusCode.Conflict, "vote-closed");
+
+        // Making version 2 final lapses what is pending against it, under vote or not; decided ones keep their status.
+        var v2Article = (await (await steering.GetAsync($"/api/charter/charters/{charter}")).ReadAsync(HttpStatusCode.OK)).GetProperty("articles")[1].GetProperty("id").GetGuid();
+        var pending2 = await ProposeAsync(charter, 2, v2Article, "En attente 2");
+        var voted2 = await ProposeAsync(charter, 2, v2Article, "Au vote 2");
+        var rejected2 = await ProposeAsync(charter, 2, v2Article, "Rejetée 2");
+        await (await steering.PostAsJsonAsync($"/api/charter/amendments/{rejected2}/reject", new { reason = "non" })).ReadAsync(HttpStatusCode.OK);
+        var vote2 = (await (await steering.PostAsJsonAsync($"/api/charter/amendments/{voted2}/votes", Window())).ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        await (await steering.PostAsync($"/api/charter/charters/{charter}/versions/2/finalize", null)).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(("lapsed", "Version 2 was made final before the amendment was decided."), await AmendmentAsync(pending2));
+        Assert.Equal("lapsed", (await AmendmentAsync(voted2)).Status);
+        Assert.Equal(("closed", false, "lapsed"), await VoteAsync(vote2));
+        Assert.Equal(("rejected", "non"), await AmendmentAsync(rejected2));
+        Assert.Equal(("accepted", null), await AmendmentAsync(accepted));
+        await (await CastAsync(voters[1], vote2, "for")).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        Assert.Equal(0, await CastCountAsync(vote2));
         Assert.Equal(2, await factory.OutboxCountAsync("CharterVersionPublished", charter.ToString()));
     }
 

@@ -127,9 +127,11 @@ public sealed class CharterLifecycleTests(FakeClockCharterFactory factory) : ICl
 
         await (await bob.PostAsJsonAsync($"/api/charter/charters/{charterId}/versions/1/amendments",
             new { articleId = water.GetProperty("id").GetGuid(), text = "trop tard" })).ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
-        await (await steering.PostAsync($"/api/charter/amendments/{competing.GetProperty("id").GetGuid()}/accept", null)).ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
-        var rejected = await (await steering.PostAsJsonAsync($"/api/charter/amendments/{competing.GetProperty("id").GetGuid()}/reject", new { reason = "dépassé" })).ReadAsync(HttpStatusCode.OK);
-        Assert.Equal("rejected", rejected.GetProperty("status").GetString());
+        // The competing amendment lapsed with version 1: it is decided neither way.
+        await (await steering.PostAsync($"/api/charter/amendments/{competing.GetProperty("id").GetGuid()}/accept", null)).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        await (await steering.PostAsJsonAsync($"/api/charter/amendments/{competing.GetProperty("id").GetGuid()}/reject", new { reason = "dépassé" })).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        var lapsed = await (await bob.GetAsync($"/api/charter/amendments/{competing.GetProperty("id").GetGuid()}")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal("lapsed", lapsed.GetProperty("status").GetString());
 
         // A final version takes no more amendments and cannot be made final twice.
         await (await steering.PostAsync($"/api/charter/charters/{charterId}/versions/2/finalize", null)).ReadAsync(HttpStatusCode.OK);
@@ -157,7 +159,7 @@ public sealed class CharterLifecycleTests(FakeClockCharterFactory factory) : ICl
 
         // Bob's amendment is against version 1, which is superseded: its text no longer changes (it could never be accepted).
         await (await bob.PutAsJsonAsync($"/api/charter/amendments/{overtaken}", new { text = "L'eau est un droit humain." }))
-            .ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
+            .ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
         var kept = await (await bob.GetAsync($"/api/charter/amendments/{overtaken}")).ReadAsync(HttpStatusCode.OK);
         Assert.Equal("L'eau est un droit.", kept.GetProperty("proposedText").GetString());
 
@@ -167,7 +169,7 @@ public sealed class CharterLifecycleTests(FakeClockCharterFactory factory) : ICl
         await (await bob.PutAsJsonAsync($"/api/charter/amendments/{late}", new { text = "L'eau potable pour toutes et tous." })).ReadAsync(HttpStatusCode.OK);
         await (await steering.PostAsync($"/api/charter/charters/{charterId}/versions/2/finalize", null)).ReadAsync(HttpStatusCode.OK);
         await (await bob.PutAsJsonAsync($"/api/charter/amendments/{late}", new { text = "Autre chose." }))
-            .ProblemAsync(HttpStatusCode.Conflict, "version-closed");
+            .ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
         kept = await (await bob.GetAsync($"/api/charter/amendments/{late}")).ReadAsync(HttpStatusCode.OK);
         Assert.Equal("L'eau potable pour toutes et tous.", kept.GetProperty("proposedText").GetString());
     }

@@ -55,7 +55,8 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
         await using var scope = factory.Scope(out var db);
         Assert.Equal([1, 2], await db.CharterVersions.Where(v => v.CharterId == charter).OrderBy(v => v.Number).Select(v => v.Number).ToListAsync());
         var statuses = await db.Amendments.Where(a => a.CharterId == charter).Select(a => a.Status).ToListAsync();
-        Assert.Equal(new[] { AmendmentStatus.Accepted, AmendmentStatus.Pending }.Order(), statuses.Order());
+        // The winner's acceptance lapsed the other amendment (still pending against the superseded version); the loser wrote nothing.
+        Assert.Equal(new[] { AmendmentStatus.Accepted, AmendmentStatus.Lapsed }.Order(), statuses.Order());
         Assert.Equal(1, await factory.OutboxCountAsync("CharterVersionPublished", charter.ToString()));
     }
 

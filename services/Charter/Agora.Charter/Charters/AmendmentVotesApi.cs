@@ -57,7 +57,7 @@ public static class AmendmentVotesApi
         }
         if (amendment.Status != AmendmentStatus.Pending)
         {
-            return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+            return ChartersApi.NotPending(amendment);
         }
         if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
         {
@@ -134,6 +134,10 @@ public static class AmendmentVotesApi
         {
             return Problems.NotFound("amendment vote");
         }
+        if (vote.Outcome == ChartersApi.LapsedOutcome)
+        {
+            return ChartersApi.NotPending(await db.Amendments.AsNoTracking().FirstAsync(a => a.Id == vote.AmendmentId, ct));
+        }
         var now = time.GetUtcNow();
         if (!vote.IsOpenAt(now))
         {
@@ -203,7 +207,13 @@ public static class AmendmentVotesApi
         vote.Status = AmendmentVoteStatus.Closed;
         vote.ClosedAt = now;
         vote.Accepted = tally.Adopted;
-        if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
+        if (amendment.Status != AmendmentStatus.Pending)
+        {
+            // Lapsed while the vote was being opened (a vote open when it lapsed was closed with it): no effect.
+            vote.Accepted = false;
+            vote.Outcome = ChartersApi.LapsedOutcome;
+        }
+        else if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
         {
             // The version moved on: the vote is closed without effect, the amendment rejected as superseded.
             vote.Accepted = false;

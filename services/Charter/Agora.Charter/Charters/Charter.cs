@@ -90,6 +90,9 @@ public enum AmendmentStatus
     Pending,
     Accepted,
     Rejected,
+
+    /// <summary>Still pending when its version was made final or superseded: it can no longer be decided (terminal).</summary>
+    Lapsed,
 }
 
 /// <summary>A participant's proposed new text for an article of a given version.</summary>

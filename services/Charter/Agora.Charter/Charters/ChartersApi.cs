@@ -145,7 +145,7 @@ public static class ChartersApi
         return TypedResults.Ok(View(charter, version, articles, ArticleLanguage.Preferences(http)));
     }
 
-    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> MakeFinal(Guid id, int number, HttpRequest http, CharterDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> MakeFinal(Guid id, int number, HttpRequest http, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
         var charter = await db.Charters.FirstOrDefaultAsync(c => c.Id == id, ct);
         var version = await db.CharterVersions.FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
@@ -158,6 +158,7 @@ public static class ChartersApi
             return Problems.Conflict("version-not-draft", "Only the current draft can be made final.");
         }
         version.Status = VersionStatus.Final;
+        await LapsePendingAsync(db, id, number, null, $"Version {number} was made final before the amendment was decided.", time.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(View(charter, version, await db.Articles.AsNoTracking().Where(a => a.VersionId == version.Id).ToListAsync(ct),
             ArticleLanguage.Preferences(http)));
@@ -329,7 +330,7 @@ public static class ChartersApi
         }
         if (a.Status != AmendmentStatus.Pending)
         {
-            return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+            return NotPending(a);
         }
         if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
         {
@@ -363,7 +364,7 @@ public static class ChartersApi
         }
         if (a.Status != AmendmentStatus.Pending)
         {
-            return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+            return NotPending(a);
         }
         if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
         {
@@ -428,6 +429,8 @@ public static class ChartersApi
             });
         }
         old.Status = VersionStatus.Superseded;
+        await LapsePendingAsync(db, charter.Id, old.Number, a.Id,
+            $"Version {old.Number} was superseded by version {next.Number} before the amendment was decided.", now, ct);
         charter.CurrentVersion = next.Number;
         a.Status = AmendmentStatus.Accepted;
         a.ResultingVersion = next.Number;
@@ -436,6 +439,45 @@ public static class ChartersApi
         db.AddEvent(new CharterVersionPublished(charter.Id, next.Number, articles.Count, now), now);
         return articles.First(x => x.Id == a.ArticleId).Text;
     }
+
+    /// <summary>
+    /// A version made final or superseded takes no more decisions: every amendment still pending against it (or an earlier
+    /// version) lapses, and a vote still open on one is closed without effect (outcome <c>lapsed</c>), in the caller's
+    /// transaction (nothing is saved here). Amendments publish no event, so none is written.
+    /// </summary>
+    internal static async Task LapsePendingAsync(CharterDbContext db, Guid charterId, int upToVersion, Guid? except, string reason,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var pending = await db.Amendments
+            .Where(x => x.CharterId == charterId && x.VersionNumber <= upToVersion && x.Status == AmendmentStatus.Pending && x.Id != except)
+            .ToListAsync(ct);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+        foreach (var x in pending)
+        {
+            x.Status = AmendmentStatus.Lapsed;
+            x.DecisionReason = reason;
+            x.DecidedAt = now;
+        }
+        var ids = pending.ConvertAll(x => x.Id);
+        foreach (var vote in await db.AmendmentVotes.Where(v => ids.Contains(v.AmendmentId) && v.Status == AmendmentVoteStatus.Open).ToListAsync(ct))
+        {
+            vote.Status = AmendmentVoteStatus.Closed;
+            vote.ClosedAt = now;
+            vote.Accepted = false;
+            vote.Outcome = LapsedOutcome;
+        }
+    }
+
+    /// <summary>The outcome of a vote closed because its amendment lapsed.</summary>
+    internal const string LapsedOutcome = "lapsed";
+
+    /// <summary>409 for an amendment that is no longer pending: <c>amendment-lapsed</c> (with why) or <c>amendment-decided</c>.</summary>
+    internal static ProblemHttpResult NotPending(Amendment a) => a.Status == AmendmentStatus.Lapsed
+        ? Problems.Conflict("amendment-lapsed", "The amendment lapsed: its version was made final or superseded before it was decided.", a.DecisionReason)
+        : Problems.Conflict("amendment-decided", "The amendment was already decided.");
 
     internal static async Task<Results<Ok<AmendmentView>, ValidationProblem, ProblemHttpResult>> RejectAmendment(Guid id, Decision request,
         CharterDbContext db, TimeProvider time, CancellationToken ct)
@@ -456,7 +498,7 @@ public static class ChartersApi
         }
         if (a.Status != AmendmentStatus.Pending)
         {
-            return Problems.Conflict("amendment-decided", "The amendment was already decided.");
+            return NotPending(a);
         }
         if (await AmendmentVotesApi.IsUnderVoteAsync(db, a.Id, ct))
         {
