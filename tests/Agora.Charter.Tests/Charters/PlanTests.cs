@@ -29,6 +29,71 @@ public sealed class PlanTests(CharterFactory factory) : IClassFixture<CharterFac
         Assert.False(await db.CoordinationGroups.AnyAsync(g => g.Name == name));
     }
 
+    private async Task<string> ActionAsync()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Adopted);
+        var created = await (await steering.PostAsJsonAsync($"/api/charter/charters/{charter}/articles/{articles[0].LineageId}/actions",
+            new { title = "Cartographier les coupures d'eau" })).ReadAsync(HttpStatusCode.Created);
+        Assert.Equal("planned", created.GetProperty("status").GetString());
+        return $"/api/charter/actions/{created.GetProperty("id").GetGuid()}";
+    }
+
+    private async Task<(string Status, int Progress)> StateAsync(string url)
+    {
+        var action = await (await steering.GetAsync(url)).ReadAsync(HttpStatusCode.OK);
+        return (action.GetProperty("status").GetString()!, action.GetProperty("progress").GetInt32());
+    }
+
+    private async Task MovesAsync(string url, string status, object? body = null)
+    {
+        var moved = await (await steering.PatchAsJsonAsync(url, body ?? new { status })).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(status, moved.GetProperty("status").GetString());
+    }
+
+    /// <summary>A refused transition is a 409 naming the statuses allowed next; nothing changes.</summary>
+    private async Task<System.Text.Json.JsonElement> RefusedTransitionAsync(string url, string status, string[] allowed, object? body = null)
+    {
+        var before = await StateAsync(url);
+        var problem = await (await steering.PatchAsJsonAsync(url, body ?? new { status })).ProblemAsync(HttpStatusCode.Conflict, "action-status-transition");
+        Assert.Equal(before.Status, problem.GetProperty("from").GetString());
+        Assert.Equal(allowed, problem.GetProperty("allowed").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(before, await StateAsync(url));
+        return problem;
+    }
+
+    [Fact]
+    public async Task An_action_follows_planned_in_progress_done_with_blocked_on_the_way_and_other_moves_are_a_409_naming_the_allowed_ones()
+    {
+        var url = await ActionAsync();
+        await RefusedTransitionAsync(url, "done", ["in-progress", "blocked"]); // not started yet
+        await MovesAsync(url, "blocked");
+        await RefusedTransitionAsync(url, "done", ["in-progress", "planned"]);
+        await MovesAsync(url, "planned"); // unblocked before any work
+        await MovesAsync(url, "in-progress", new { status = "in-progress", progress = 30 });
+        await MovesAsync(url, "in-progress", new { status = "in-progress", progress = 50 }); // same status: a progress report
+        await RefusedTransitionAsync(url, "planned", ["done", "blocked"]);
+        await MovesAsync(url, "blocked");
+        await MovesAsync(url, "in-progress"); // unblocked
+        await MovesAsync(url, "done");
+        Assert.Equal(("done", 100), await StateAsync(url));
+
+        // Done is final unless reopened explicitly.
+        var problem = await RefusedTransitionAsync(url, "in-progress", [], new { status = "in-progress", progress = 70 });
+        Assert.Equal(["in-progress", "blocked"], problem.GetProperty("allowedOnReopen").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        await RefusedTransitionAsync(url, "blocked", [], new { status = "blocked", progress = 70 });
+        await RefusedTransitionAsync(url, "planned", [], new { status = "planned", progress = 0, reopen = true });
+        await MovesAsync(url, "done"); // staying done is fine
+        await MovesAsync(url, "in-progress", new { status = "in-progress", progress = 80, reopen = true });
+        Assert.Equal(("in-progress", 80), await StateAsync(url));
+
+        // The owners are held to the same lifecycle as steering.
+        var owner = Guid.NewGuid();
+        await (await steering.PatchAsJsonAsync(url, new { ownerParticipantId = owner })).ReadAsync(HttpStatusCode.OK);
+        await (await factory.ClientFor(owner, Roles.Participant).PatchAsJsonAsync(url, new { status = "planned" }))
+            .ProblemAsync(HttpStatusCode.Conflict, "action-status-transition");
+        Assert.Equal(("in-progress", 80), await StateAsync(url));
+    }
+
     [Fact]
     public async Task A_done_action_is_at_100_and_a_lower_progress_for_it_is_a_400_not_silently_replaced()
     {
@@ -47,8 +112,8 @@ public sealed class PlanTests(CharterFactory factory) : IClassFixture<CharterFac
         await RefusedAsync(await steering.PatchAsJsonAsync(url, new { progress = 40 }), "progress");
         await (await steering.PatchAsJsonAsync(url, new { progress = 100 })).ReadAsync(HttpStatusCode.OK);
 
-        // Reopened with the progress it really has.
-        var reopened = await (await steering.PatchAsJsonAsync(url, new { status = "blocked", progress = 40 })).ReadAsync(HttpStatusCode.OK);
+        // Reopened (explicitly: done is final otherwise) with the progress it really has.
+        var reopened = await (await steering.PatchAsJsonAsync(url, new { status = "blocked", progress = 40, reopen = true })).ReadAsync(HttpStatusCode.OK);
         Assert.Equal(("blocked", 40), (reopened.GetProperty("status").GetString(), reopened.GetProperty("progress").GetInt32()));
     }
 }

@@ -32,7 +32,9 @@ public static class PlanApi
 
     public sealed record CreateActionRequest(string? Title, Guid? OwnerParticipantId, Guid? OwnerGroupId, DateTimeOffset? Deadline);
 
-    public sealed record UpdateActionRequest(string? Status, int? Progress, Guid? OwnerParticipantId, Guid? OwnerGroupId, DateTimeOffset? Deadline);
+    /// <param name="Reopen">Needed to take a done action back to in-progress or blocked (done is otherwise final).</param>
+    public sealed record UpdateActionRequest(string? Status, int? Progress, Guid? OwnerParticipantId, Guid? OwnerGroupId, DateTimeOffset? Deadline,
+        bool? Reopen = null);
 
     public sealed record MilestoneRequest(string? Title, DateTimeOffset? Due);
 
@@ -228,9 +230,13 @@ public static class PlanApi
         {
             return errors.ToProblem();
         }
-        if (status is { } s)
+        if (status is { } s && !ActionLifecycle.Allows(a.Status, s, request.Reopen ?? false))
         {
-            a.Status = s;
+            return TransitionRefused(a.Status, s);
+        }
+        if (status is { } next)
+        {
+            a.Status = next;
         }
         if (request.Progress is { } p)
         {
@@ -253,6 +259,21 @@ public static class PlanApi
         a.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(await ViewAsync(db, a, ct));
+    }
+
+    /// <summary>409 <c>action-status-transition</c>, naming the statuses allowed next (also as <c>allowed</c>).</summary>
+    private static ProblemHttpResult TransitionRefused(ActionStatus from, ActionStatus to)
+    {
+        var allowed = ActionLifecycle.Next(from).Select(StatusName).ToArray();
+        var detail = from == ActionStatus.Done
+            ? "A done action is final; send reopen: true with in-progress or blocked to reopen it."
+            : $"From {StatusName(from)} an action goes to {string.Join(" or ", allowed)}.";
+        return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict,
+            title: $"An action cannot go from {StatusName(from)} to {StatusName(to)}.", type: ProblemDetailsSetup.TypeBase + "action-status-transition",
+            extensions: from == ActionStatus.Done
+                ? new Dictionary<string, object?> { ["from"] = StatusName(from), ["allowed"] = allowed,
+                    ["allowedOnReopen"] = ActionLifecycle.Next(from, reopen: true).Select(StatusName).ToArray() }
+                : new Dictionary<string, object?> { ["from"] = StatusName(from), ["allowed"] = allowed });
     }
 
     internal static async Task<Results<Ok<ActionView>, ValidationProblem, ProblemHttpResult>> AddMilestone(Guid id, MilestoneRequest request,
