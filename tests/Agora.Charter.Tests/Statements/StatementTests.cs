@@ -134,6 +134,7 @@ public sealed class StatementTests(CharterFactory factory) : IClassFixture<Chart
         Assert.Equal("La justice transitionnelle doit aboutir.", statement.TextFr);
         Assert.Equal([contribution, merged], statement.ContributionIds);
         Assert.Equal([workshop], statement.WorkshopIds);
+        Assert.Null(statement.TruncatedFrom); // whole
     }
 
     [Fact]
@@ -151,8 +152,16 @@ public sealed class StatementTests(CharterFactory factory) : IClassFixture<Chart
         });
 
         await using var s = factory.Scope(out var check);
-        var stored = (await check.Statements.SingleAsync(x => x.SourceContributionId == contribution)).TextAr!;
+        var statement = await check.Statements.SingleAsync(x => x.SourceContributionId == contribution);
+        var stored = statement.TextAr!;
         Assert.True(stored.Length <= Statement.MaxLength);
         Assert.Equal(new string('ع', Statement.MaxLength - 1), stored);
+
+        // The cut is not silent: moderators see the contribution's full length (its text stays with the contribution).
+        var steering = factory.ClientFor(Guid.NewGuid(), Roles.Steering);
+        var view = await (await steering.GetAsync($"/api/charter/statements/{statement.Id}")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(text.Length, view.GetProperty("truncatedFrom").GetInt32());
+        var pending = await (await steering.GetAsync($"/api/charter/conversations/{Conversation.MainId}/statements?status=pending")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal(text.Length, pending.EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == statement.Id).GetProperty("truncatedFrom").GetInt32());
     }
 }

@@ -19,10 +19,13 @@ public sealed class ContributionValidatedConsumer(CharterDbContext db, TimeProvi
                 return; // the same contribution sent again under another message id
             }
             var language = Statement.Languages.Contains(m.Language) ? m.Language : "ar";
-            var text = FreeText.Truncate(m.Text.Trim(), Statement.MaxLength);
+            var full = m.Text.Trim();
+            var text = FreeText.Truncate(full, Statement.MaxLength);
             var theme = string.IsNullOrWhiteSpace(m.Theme) ? "general" : m.Theme.Trim();
             var statement = Statement.Create(Conversation.MainId, FreeText.Truncate(theme, 200), language, text, null, time.GetUtcNow());
             statement.SourceContributionId = m.ContributionId;
+            // A contribution may be 2,000 characters, a statement 500: the cut is recorded for the moderators.
+            statement.TruncatedFrom = text.Length < full.Length ? full.Length : null;
             statement.ContributionIds = [m.ContributionId, .. m.MergedFrom.Where(g => g != m.ContributionId)];
             statement.WorkshopIds = [m.WorkshopId];
             db.Statements.Add(statement);

@@ -80,6 +80,12 @@ public sealed class Statement
     /// <summary>Id in an imported export (Pol.is comment-id).</summary>
     public string? ExternalKey { get; set; }
 
+    /// <summary>
+    /// The contribution's length (characters) when it was cut to <see cref="MaxLength"/> to become this statement; null when
+    /// whole. Moderators see it and read the full text in the contribution (<see cref="SourceContributionId"/>, workshops).
+    /// </summary>
+    public int? TruncatedFrom { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? ModeratedAt { get; set; }

@@ -36,11 +36,13 @@ public static class StatementsApi
 
     public sealed record StatementView(Guid Id, Guid ConversationId, string Theme, string Language, string Text,
         IReadOnlyDictionary<string, string?> Texts, string Status, string? RejectionReason, Guid? MergedInto,
-        IReadOnlyList<Guid> ContributionIds, IReadOnlyList<Guid> WorkshopIds, string? ExternalKey, DateTimeOffset CreatedAt)
+        IReadOnlyList<Guid> ContributionIds, IReadOnlyList<Guid> WorkshopIds, string? ExternalKey, DateTimeOffset CreatedAt,
+        int? TruncatedFrom)
     {
         public static StatementView Of(Statement s) => new(s.Id, s.ConversationId, s.Theme, s.Language, s.Text,
             new Dictionary<string, string?> { ["ar"] = s.TextAr, ["fr"] = s.TextFr, ["en"] = s.TextEn },
-            Statement.StatusName(s.Status), s.RejectionReason, s.MergedIntoId, s.ContributionIds, s.WorkshopIds, s.ExternalKey, s.CreatedAt);
+            Statement.StatusName(s.Status), s.RejectionReason, s.MergedIntoId, s.ContributionIds, s.WorkshopIds, s.ExternalKey, s.CreatedAt,
+            s.TruncatedFrom);
     }
 
     public sealed record ConversationView(Guid Id, string Title, string Source, DateTimeOffset CreatedAt);

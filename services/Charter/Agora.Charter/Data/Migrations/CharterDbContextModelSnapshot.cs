@@ -782,6 +782,10 @@ namespace Agora.Charter.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("theme");
 
+                    b.Property<int?>("TruncatedFrom")
+                        .HasColumnType("integer")
+                        .HasColumnName("truncated_from");
+
                     b.PrimitiveCollection<List<Guid>>("WorkshopIds")
                         .IsRequired()
                         .HasColumnType("uuid[]")
