@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Agora.Charter.Charters;
+using Agora.Charter.Plan;
 using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
@@ -92,6 +93,27 @@ public sealed class PlanTests(CharterFactory factory) : IClassFixture<CharterFac
         await (await factory.ClientFor(owner, Roles.Participant).PatchAsJsonAsync(url, new { status = "planned" }))
             .ProblemAsync(HttpStatusCode.Conflict, "action-status-transition");
         Assert.Equal(("in-progress", 80), await StateAsync(url));
+    }
+
+    [Fact]
+    public async Task An_update_waits_for_one_in_flight_and_is_checked_against_the_status_it_left()
+    {
+        var url = await ActionAsync();
+        await MovesAsync(url, "in-progress");
+        var id = Guid.Parse(url[(url.LastIndexOf('/') + 1)..]);
+
+        // Another update has moved the action to blocked and not committed yet; done is asked for meanwhile.
+        await using var holdScope = factory.Scope(out var hold);
+        await using var held = await hold.Database.BeginTransactionAsync();
+        await hold.Actions.Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, ActionStatus.Blocked));
+        var done = steering.PatchAsJsonAsync(url, new { status = "done" });
+        await factory.WaitingOnLocksAsync(1);
+        await held.CommitAsync();
+
+        // Blocked to done is not a move the lifecycle allows: without the row lock, done overwrote blocked.
+        var problem = await (await done.WaitAsync(TimeSpan.FromSeconds(30))).ProblemAsync(HttpStatusCode.Conflict, "action-status-transition");
+        Assert.Equal("blocked", problem.GetProperty("from").GetString());
+        Assert.Equal("blocked", (await StateAsync(url)).Status);
     }
 
     [Fact]

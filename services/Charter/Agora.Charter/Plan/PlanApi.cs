@@ -196,7 +196,10 @@ public static class PlanApi
     internal static async Task<Results<Ok<ActionView>, ValidationProblem, ProblemHttpResult>> UpdateAction(Guid id, UpdateActionRequest request,
         ClaimsPrincipal user, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var a = await db.Actions.FirstOrDefaultAsync(a => a.Id == id, ct);
+        // The row stays locked until the update commits: two updates at once are checked against the lifecycle one after
+        // the other, so two moves each allowed alone (in progress to blocked, and to done) cannot both land.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var a = await db.Actions.FromSql($"SELECT * FROM actions WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct);
         if (a is null)
         {
             return Problems.NotFound("action");
@@ -258,6 +261,7 @@ public static class PlanApi
         }
         a.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(await ViewAsync(db, a, ct));
     }
 
