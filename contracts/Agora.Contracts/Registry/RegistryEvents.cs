@@ -44,3 +44,15 @@ public sealed record ParticipantProfileChanged(
 public sealed record ParticipantErased(
     Guid ParticipantId,
     DateTimeOffset ErasedAt);
+
+/// <summary>
+/// An organization or movement invited an individual to join it with a role (member | delegate | spokesperson). Published
+/// once per invitation, when it is made: not when its role changes, not when it is accepted. Ids only: no name of the
+/// individual or of the organization.
+/// </summary>
+/// <param name="Role">member | delegate | spokesperson</param>
+public sealed record MembershipInvited(
+    Guid IndividualId,
+    Guid OrganizationId,
+    string Role,
+    DateTimeOffset InvitedAt);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Agora.Contracts.Registry;
 using Agora.ServiceDefaults;
 
 namespace Agora.Registry.Tests.Memberships;
@@ -140,6 +141,35 @@ public sealed class MembershipTests(MembershipFactory factory) : IClassFixture<M
         Assert.Equal(HttpStatusCode.NotFound, (await asOrg.PostAsJsonAsync($"/api/registry/organizations/{individual}/members", new { individualId = individual, role = "member" })).StatusCode);
         await factory.ClientFor(Guid.NewGuid(), Roles.Steering).PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = individual, role = "member" }).JsonAsync(HttpStatusCode.Created);
         Assert.Equal(HttpStatusCode.NoContent, (await factory.ClientFor(individual, Roles.Participant).DeleteAsync($"/api/registry/organizations/{org}/members/{individual}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_invitation_publishes_MembershipInvited_once_and_role_changes_acceptance_and_duplicates_publish_nothing()
+    {
+        var org = await Api.RegisterAsync(client, "movement");
+        var asOrg = factory.ClientFor(org, Roles.Participant);
+        var invitee = await Api.RegisterAsync(client, "individual");
+        var asInvitee = factory.ClientFor(invitee, Roles.Participant);
+
+        var invited = await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "spokesperson" }).JsonAsync(HttpStatusCode.Created);
+        await asOrg.PutAsJsonAsync($"/api/registry/organizations/{org}/members/{invitee}", new { role = "delegate" }).JsonAsync(HttpStatusCode.OK);
+        await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Conflict);
+        await asInvitee.PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+        await asInvitee.PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+        await asOrg.PutAsJsonAsync($"/api/registry/organizations/{org}/members/{invitee}", new { role = "member" }).JsonAsync(HttpStatusCode.OK);
+
+        var single = Assert.Single(await Api.EventsAsync<MembershipInvited>(factory, invitee));
+        Assert.Equal((invitee, org, "spokesperson"),
+            (single.GetProperty("individualId").GetGuid(), single.GetProperty("organizationId").GetGuid(), single.GetProperty("role").GetString()));
+        Assert.Equal(invited.GetProperty("since").GetDateTimeOffset(), single.GetProperty("invitedAt").GetDateTimeOffset());
+        // Ids only: the event names neither the individual nor the organization.
+        Assert.DoesNotContain("Collectif", single.GetRawText(), StringComparison.Ordinal);
+
+        // Declined, then invited again: a new invitation, told again.
+        Assert.Equal(HttpStatusCode.NoContent, (await asInvitee.DeleteAsync($"/api/registry/organizations/{org}/members/{invitee}")).StatusCode);
+        await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
+        var events = await Api.EventsAsync<MembershipInvited>(factory, invitee);
+        Assert.Equal(["spokesperson", "member"], events.Select(e => e.GetProperty("role").GetString()));
     }
 
     private sealed record MemberDto(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since, string Status);

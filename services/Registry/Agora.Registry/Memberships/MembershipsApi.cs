@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Agora.Contracts.Registry;
 using Agora.Messaging;
 using Agora.Registry.Data;
 using Agora.Registry.Participants;
@@ -145,6 +146,8 @@ public static class MembershipsApi
             Since = now, AddedBy = user.ParticipantId(),
         };
         db.Memberships.Add(membership);
+        // The invitee is told (notifications): in the invitation's transaction, through the outbox.
+        db.AddEvent(new MembershipInvited(individual.Id, orgId, Participant.Lower(membership.Role), now), now);
         try
         {
             await db.SaveChangesAsync(ct);
