@@ -32,6 +32,7 @@ public static class NotificationsModule
             bus.AddConsumer<ParticipantErasedConsumer>();
             bus.AddConsumer<ParticipantVettingDecidedConsumer>();
             bus.AddConsumer<OneTimeCodeIssuedConsumer>();
+            bus.AddConsumer<MembershipInvitedConsumer>();
             bus.AddConsumer<SessionRegistrationConfirmedConsumer>();
             bus.AddConsumer<WaitlistPromotedConsumer>();
             bus.AddConsumer<WorkshopSessionCancelledConsumer>();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Agora.Contracts.Charter;
 using Agora.Contracts.Registry;
 using Agora.Contracts.Workshops;
+using Agora.Messaging;
 using Agora.Notifications.Deliveries;
 using Agora.Notifications.Inbox;
 using Agora.ServiceDefaults;
@@ -166,6 +167,78 @@ public sealed class EventsToMessagesTests(NotificationsFactory factory) : IClass
         var participant = factory.ClientFor(id, Roles.Participant);
         Assert.Equal(HttpStatusCode.Forbidden, (await participant.GetAsync("/api/notifications/deliveries")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await steering.GetAsync("/api/notifications/deliveries?status=lost")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_invitation_tells_the_invitee_in_their_language_with_the_role_on_the_channels_they_chose()
+    {
+        var arabic = await factory.ParticipantAsync("ar");
+        var french = await factory.ParticipantAsync("fr");
+        // The French invitee wants account messages in the app only: no email.
+        var preferences = await factory.ClientFor(french, Roles.Participant).PutAsJsonAsync("/api/notifications/me/preferences",
+            new { channels = new Dictionary<string, string[]> { ["account"] = ["inapp"] }, digest = false });
+        Assert.True(preferences.IsSuccessStatusCode, await preferences.Content.ReadAsStringAsync());
+        var organization = Guid.NewGuid();
+
+        await factory.PublishAsync(new MembershipInvited(arabic, organization, "delegate", DateTimeOffset.UtcNow));
+        await factory.PublishAsync(new MembershipInvited(french, organization, "Spokesperson", DateTimeOffset.UtcNow));
+
+        await factory.WaitForDeliveriesAsync(arabic, d => d.Count(x => x.Status == DeliveryStatus.Sent) == 2, "the arabic invitee's in-app message and email");
+        var inbox = await Eventually.GetAsync(
+            () => factory.ClientFor(arabic, Roles.Participant).GetFromJsonAsync<List<InboxApi.InboxItem>>("/api/notifications/me/inbox")!,
+            items => items!.Count > 0, because: "the invitation to reach the inbox");
+        var invitation = Assert.Single(inbox!);
+        Assert.Equal(("membership", "ar", "rtl", "دعوة للانضمام إلى منظّمة أو حركة"), (invitation.Category, invitation.Language, invitation.Direction, invitation.Title));
+        Assert.Contains("بصفة مندوب", invitation.Body, StringComparison.Ordinal);
+        Assert.Contains("قبول الدعوة أو رفضها", invitation.Body, StringComparison.Ordinal);
+        var email = Assert.Single(factory.Smtp.To(FakeRegistryEmail(arabic)));
+        Assert.Equal("دعوة للانضمام إلى منظّمة أو حركة", email.Subject);
+
+        var deliveries = await factory.WaitForDeliveriesAsync(french, d => d.Any(x => x.Status == DeliveryStatus.Sent), "the french invitee's in-app message");
+        Assert.Equal([("inapp", "membership.invited.spokesperson")], deliveries.Select(d => (d.Channel, d.TemplateKey)));
+        await using var scope = factory.Scope(out var db);
+        var message = await db.Notifications.SingleAsync(n => n.ParticipantId == french);
+        Assert.Equal(("fr", "Invitation à rejoindre une organisation ou un mouvement"), (message.Language, message.Title));
+        Assert.Contains("en tant que porte-parole", message.Body, StringComparison.Ordinal);
+        Assert.Contains("accepter ou refuser l'invitation dans vos adhésions", message.Body, StringComparison.Ordinal);
+        Assert.Empty(factory.Smtp.To(FakeRegistryEmail(french)));
+    }
+
+    [Fact]
+    public async Task An_invitation_delivered_twice_gives_one_message_and_an_erased_invitee_gets_nothing()
+    {
+        var invitee = await factory.ParticipantAsync("fr");
+        var erased = await factory.ParticipantAsync("ar");
+        await factory.PublishAsync(new ParticipantErased(erased, DateTimeOffset.UtcNow));
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var s = factory.Scope(out var d);
+            return await d.Erased.AnyAsync(e => e.ParticipantId == erased);
+        }, because: "the erasure to be applied");
+        var messageId = Guid.NewGuid();
+        var invited = new MembershipInvited(invitee, Guid.NewGuid(), "member", DateTimeOffset.UtcNow);
+
+        var erasedInvitation = Guid.NewGuid();
+        await factory.PublishAsync(new MembershipInvited(erased, Guid.NewGuid(), "member", DateTimeOffset.UtcNow), erasedInvitation);
+        await factory.PublishAsync(invited, messageId);
+        await factory.PublishAsync(invited, messageId);
+        await factory.WaitForDeliveriesAsync(invitee, d => d.Count == 2 && d.All(x => x.Status == DeliveryStatus.Sent), "both channels sent");
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var s = factory.Scope(out var d);
+            return await d.Set<ConsumedMessage>().AnyAsync(m => m.MessageId == erasedInvitation);
+        }, because: "the erased invitee's invitation to be consumed");
+        // A later event as a marker: the redelivery was consumed before it.
+        await factory.PublishAsync(invited, messageId);
+        await factory.PublishAsync(new ParticipantVettingDecided(invitee, "individual", "confirmed", null, DateTimeOffset.UtcNow));
+        await factory.WaitForDeliveriesAsync(invitee, d => d.Count(x => x.TemplateKey == "vetting.confirmed" && x.Status == DeliveryStatus.Sent) == 2, "the later event");
+
+        Assert.Single(factory.Smtp.To(FakeRegistryEmail(invitee)), m => m.Subject == "Invitation à rejoindre une organisation ou un mouvement");
+        await using var scope = factory.Scope(out var db);
+        Assert.Equal(1, await db.Notifications.CountAsync(n => n.ParticipantId == invitee && n.Category == "membership"));
+        Assert.False(await db.Notifications.AnyAsync(n => n.ParticipantId == erased));
+        Assert.False(await db.Deliveries.AnyAsync(d => d.ParticipantId == erased));
+        Assert.Empty(factory.Smtp.To(FakeRegistryEmail(erased)));
     }
 
     private async Task<List<string>> KeysAsync(Guid participantId) =>
