@@ -36,7 +36,9 @@ public static class AuthenticationSetup
     /// Validates the registry's access tokens (JWT, discovered from <c>Agora:Auth:Authority</c>,
     /// audience <c>Agora:Auth:Audience</c>) and registers the shared policies. A token that validated
     /// is remembered until it expires, at most five minutes (<see cref="CachingJsonWebTokenHandler"/>),
-    /// for up to <c>Agora:Auth:ValidatedTokenCacheSize</c> tokens (10,000 by default; 0 turns it off).
+    /// for up to <c>Agora:Auth:ValidatedTokenCacheSize</c> tokens (10,000 by default; 0 turns it off). A service that
+    /// registers <see cref="ErasedParticipants"/> (<see cref="ErasedParticipantsSetup.AddErasedParticipants"/>) refuses
+    /// the tokens of erased participants, cached or not.
     /// </summary>
     public static IHostApplicationBuilder AddAgoraAuthentication(this IHostApplicationBuilder builder)
     {
@@ -58,6 +60,7 @@ public static class AuthenticationSetup
                 o.TokenValidationParameters.NameClaimType = "sub";
                 o.TokenValidationParameters.RoleClaimType = "role";
                 o.TokenValidationParameters.ValidAlgorithms = ["RS256", "PS256", "ES256"];
+                o.Events = new JwtBearerEvents { OnTokenValidated = RefuseErasedAsync };
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Participant, Roles.Facilitator, Roles.Rapporteur, Roles.Steering))
@@ -66,6 +69,27 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.RapporteurOrSteering, p => p.RequireRole(Roles.Rapporteur, Roles.Steering))
             .AddPolicy(Policies.Partner, p => p.RequireRole(Roles.Partner));
         return builder;
+    }
+
+    /// <summary>
+    /// Runs after every validation, the cached ones too: a token whose <c>sub</c> is an erased participant's (see
+    /// <see cref="ErasedParticipants"/>, in the services that register it) is refused with a 401, as an expired one is;
+    /// so is every token while the list could not be loaded yet. A set look-up per request, no query.
+    /// </summary>
+    private static async Task RefuseErasedAsync(TokenValidatedContext context)
+    {
+        if (context.HttpContext.RequestServices.GetService<ErasedParticipants>() is not { } erased)
+        {
+            return;
+        }
+        if (!await erased.EnsureLoadedAsync(context.HttpContext.RequestAborted))
+        {
+            context.Fail("The erased participants are not loaded yet.");
+        }
+        else if (context.Principal?.ParticipantId() is Guid id && erased.Contains(id))
+        {
+            context.Fail("The participant was erased.");
+        }
     }
 
     /// <summary>The caller's participant id (the token's <c>sub</c>), when it is one.</summary>

@@ -12,6 +12,7 @@ using Agora.Charter.Votes;
 using Agora.Contracts.Registry.V1;
 using Agora.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Agora.ServiceDefaults;
 
 namespace Agora.Charter;
 
@@ -44,6 +45,8 @@ public static class CharterModule
         builder.Services.AddSingleton<DeadlineWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadlineWatcher>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        builder.AddErasedParticipants(async (services, since, ct) => await services.GetRequiredService<CharterDbContext>().Erased
+            .AsNoTracking().Where(e => since == null || e.ErasedAt > since).Select(e => new ErasedRow(e.ParticipantId, e.ErasedAt)).ToListAsync(ct));
         return builder;
     }
 

@@ -13,6 +13,8 @@ using Agora.Workshops.Erasure;
 using Agora.Workshops.Profiles;
 using Agora.Workshops.Programme;
 using Agora.Workshops.Registrations;
+using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Workshops;
 
@@ -40,6 +42,8 @@ public static class WorkshopsModule
         builder.Services.Configure<ReservedSeatsOptions>(builder.Configuration.GetSection("Workshops:ReservedSeats"));
         builder.Services.AddHostedService<ReservedSeatRelease>();
         builder.Services.Configure<CheckInOptions>(builder.Configuration.GetSection("Workshops:CheckIn"));
+        builder.AddErasedParticipants(async (services, since, ct) => await services.GetRequiredService<WorkshopsDbContext>().ErasedParticipants
+            .AsNoTracking().Where(e => since == null || e.ErasedAt > since).Select(e => new ErasedRow(e.ParticipantId, e.ErasedAt)).ToListAsync(ct));
         return builder;
     }
 

@@ -1,7 +1,10 @@
 using Agora.Charter.Constituencies;
 using Agora.Charter.Statements;
 using Agora.Charter.Votes;
+using System.Net;
 using Agora.Contracts.Registry;
+using Agora.ServiceDefaults;
+using Agora.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Charter.Tests.Statements;
@@ -70,5 +73,55 @@ public sealed class ErasureTests(CharterFactory factory) : IClassFixture<Charter
 
         await using var check = factory.Scope(out var after);
         Assert.False(await after.Profiles.AnyAsync(p => p.ParticipantId == erased));
+    }
+
+    [Fact]
+    public async Task An_erased_participants_token_is_refused_once_the_erasure_is_consumed_and_their_vote_is_not_written()
+    {
+        var s = await factory.StatementsAsync(Conversation.MainId, 2);
+        var erased = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        var client = factory.ClientFor(erased, Roles.Participant);
+        await (await client.VoteAsync(s[0], "agree")).ReadAsync(HttpStatusCode.Created);
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Votes.AnyAsync(v => v.ParticipantId == erased);
+        }, because: "the vote is written");
+
+        await factory.PublishUntilAsync(new ParticipantErased(erased, DateTimeOffset.UtcNow), Guid.NewGuid(), async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.Erased.AnyAsync(e => e.ParticipantId == erased);
+        });
+
+        // The same token, remembered by the token cache, is refused as an expired one is: the vote is not taken.
+        await (await client.VoteAsync(s[1], "disagree")).ProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await client.GetAsync($"/api/charter/statements/{s[1]}/votes/mine")).ProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.False(await db.Votes.AnyAsync(v => v.ParticipantId == erased));
+            Assert.False(await db.Votes.AnyAsync(v => v.StatementId == s[1]));
+        }
+        // Someone else still votes.
+        await (await factory.ClientFor(other, Roles.Participant).VoteAsync(s[1], "agree")).ReadAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_tombstone_written_by_another_replica_refuses_the_token_within_the_refresh_interval()
+    {
+        var erased = Guid.NewGuid();
+        var statement = (await factory.StatementsAsync(Conversation.MainId, 1))[0];
+        var client = factory.ClientFor(erased, Roles.Participant);
+        await (await client.GetAsync($"/api/charter/statements/{statement}/votes/mine")).ReadAsync(HttpStatusCode.OK);
+
+        // Another replica consumed the erasure: this process only learns of it from the table, read every 5 s by default.
+        await using (var scope = factory.Scope(out var db))
+        {
+            await db.Database.ExecuteSqlAsync($"INSERT INTO erased_participants (participant_id, erased_at) VALUES ({erased}, {DateTimeOffset.UtcNow})");
+        }
+        await Eventually.UntilAsync(async () => (await client.GetAsync($"/api/charter/statements/{statement}/votes/mine")).StatusCode == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(8), "the token is refused within the refresh interval");
+        await (await factory.ClientFor(Guid.NewGuid(), Roles.Participant).GetAsync($"/api/charter/statements/{statement}/votes/mine")).ReadAsync(HttpStatusCode.OK);
     }
 }

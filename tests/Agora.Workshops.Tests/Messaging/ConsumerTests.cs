@@ -163,22 +163,31 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         }
         // The calendar app that subscribed gets nothing more.
         Assert.Equal(HttpStatusCode.NotFound, (await factory.CreateClient().GetAsync(feedUrl)).StatusCode);
-        // The erased person's access token is still valid for a while: it cannot make a new feed.
+        // The erased person's access token, still unexpired, is refused: it cannot make a new feed.
         var late = await client.PostAsync("/api/workshops/me/calendar-feed", null);
-        Assert.Equal(HttpStatusCode.Forbidden, late.StatusCode);
-        Assert.EndsWith("/participant-erased", (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, late.StatusCode);
+        Assert.EndsWith("/unauthorized", (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
         await using (factory.Scope(out var db))
         {
             Assert.False(await db.CalendarFeeds.AnyAsync(f => f.ParticipantId == erased));
         }
 
-        // The same person registers again (say, a new account with the same id in a test), then the erasure is redelivered: the inbox absorbs it.
-        var again = await arrange.RegisterAsync(session, erased);
+        // A row under the same id again (the person's token is refused now: written directly), then the erasure is redelivered: the inbox absorbs it.
+        var again = Guid.CreateVersion7();
+        await using (factory.Scope(out var db))
+        {
+            db.Registrations.Add(new Agora.Workshops.Registrations.Registration
+            {
+                Id = again, SessionId = session, WorkshopId = workshop, ParticipantId = erased, Status = Agora.Workshops.Registrations.RegistrationStatus.Confirmed,
+                Sequence = 1000, CheckInCode = $"TEST{Guid.NewGuid():N}"[..26].ToUpperInvariant(), RegisteredAt = DateTimeOffset.UtcNow, ConfirmedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
         await bus.Publish(new ParticipantErased(erased, DateTimeOffset.UtcNow), c => c.MessageId = messageId);
         await Eventually.UntilAsync(() => observer.Count(messageId) == 2, because: "the redelivery is consumed");
 
         await using var check = factory.Scope(out var after);
-        Assert.Equal(erased, (await after.Registrations.SingleAsync(r => r.Id == again.GetProperty("id").GetGuid())).ParticipantId);
+        Assert.Equal(erased, (await after.Registrations.SingleAsync(r => r.Id == again)).ParticipantId);
         Assert.Equal(1, await after.Set<ConsumedMessage>().CountAsync(m => m.MessageId == messageId));
     }
 
@@ -239,6 +248,58 @@ public sealed class ConsumerTests(WorkshopsFactory factory) : IClassFixture<Work
         Assert.Empty(await arrange.EventsAsync("WaitlistPromoted", other));
         await using var check = factory.Scope(out var after);
         Assert.False(await after.Registrations.AnyAsync(r => r.SessionId == other && r.Status != "cancelled"));
+    }
+
+    [Fact]
+    public async Task An_erased_participants_token_is_refused_once_the_erasure_is_consumed_and_nothing_is_written()
+    {
+        var workshop = await arrange.WorkshopAsync("open");
+        var first = await arrange.SessionAsync(workshop, capacity: 5);
+        var second = await arrange.SessionAsync(workshop, capacity: 5);
+        var erased = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        var client = Arrange.Participant(factory, erased);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/workshops/sessions/{first}/registrations", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/workshops/me/registrations")).StatusCode);
+        var bus = factory.Services.GetRequiredService<IBus>();
+        var observer = new ConsumedCounter();
+        using var handle = bus.ConnectConsumeObserver(observer);
+        var messageId = NewId.NextGuid();
+
+        await bus.Publish(new ParticipantErased(erased, DateTimeOffset.UtcNow), c => c.MessageId = messageId);
+        await Eventually.UntilAsync(() => observer.Count(messageId) == 1, because: "the erasure is consumed");
+
+        // The same token (validated before, so remembered by the token cache) is refused, as an expired one is.
+        var refused = await client.PostAsync($"/api/workshops/sessions/{second}/registrations", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/unauthorized", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(401, problem.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/workshops/me/registrations")).StatusCode);
+        await using (factory.Scope(out var db))
+        {
+            Assert.False(await db.Registrations.AnyAsync(r => r.ParticipantId == erased));
+            Assert.False(await db.Registrations.AnyAsync(r => r.SessionId == second));
+        }
+        // Someone else's token still works.
+        Assert.Equal("confirmed", (await arrange.RegisterAsync(second, other)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_tombstone_written_by_another_replica_refuses_the_token_within_the_refresh_interval()
+    {
+        var erased = Guid.NewGuid();
+        var client = Arrange.Participant(factory, erased);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/workshops/me/registrations")).StatusCode);
+
+        // Another replica consumed the erasure: this process only learns of it from the table, read every 5 s by default.
+        await using (factory.Scope(out var db))
+        {
+            await db.Database.ExecuteSqlAsync($"INSERT INTO erased_participants (participant_id, erased_at) VALUES ({erased}, {DateTimeOffset.UtcNow})");
+        }
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/api/workshops/me/registrations")).StatusCode == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(8), "the token is refused within the refresh interval");
+        Assert.Equal(HttpStatusCode.OK, (await Arrange.Participant(factory, Guid.NewGuid()).GetAsync("/api/workshops/me/registrations")).StatusCode);
     }
 
     private sealed class ConsumedCounter : IConsumeObserver

@@ -1,6 +1,7 @@
 using Agora.Charter.Data;
 using Agora.Contracts.Registry;
 using Agora.Messaging;
+using Agora.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,12 +48,16 @@ public sealed class ParticipantProfileChangedConsumer(CharterDbContext db, TimeP
 /// <summary>
 /// Erasure: the person's votes, ballots, statements and amendments stay (they still count) but every reference to
 /// them is replaced by one random pseudonym; their profile and group memberships go; a tombstone (<see cref="ErasedParticipant"/>)
-/// keeps a late profile event from recreating the profile.
+/// keeps a late profile event from recreating the profile and the person's access tokens from being accepted: by this process
+/// at once, by the other replicas within <c>Agora:Auth:ErasedRefresh</c> (see <see cref="ErasedParticipants"/>).
 /// </summary>
-public sealed class ParticipantErasedConsumer(CharterDbContext db, TimeProvider time) : IConsumer<ParticipantErased>
+public sealed class ParticipantErasedConsumer(CharterDbContext db, ErasedParticipants erased, TimeProvider time) : IConsumer<ParticipantErased>
 {
-    public Task Consume(ConsumeContext<ParticipantErased> context) =>
-        db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, time.GetUtcNow(), ct), time);
+    public async Task Consume(ConsumeContext<ParticipantErased> context)
+    {
+        await db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, time.GetUtcNow(), ct), time);
+        erased.Add(context.Message.ParticipantId);
+    }
 
     /// <summary>The erasure's effect, in the caller's transaction (group memberships are left to save).</summary>
     internal static async Task EraseAsync(CharterDbContext db, Guid id, DateTimeOffset now, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Agora.Contracts.Registry;
 using Agora.Messaging;
+using Agora.ServiceDefaults;
 using Agora.Workshops.Data;
 using Agora.Workshops.Eligibility;
 using Agora.Workshops.Registrations;
@@ -16,14 +17,17 @@ namespace Agora.Workshops.Erasure;
 /// past ones keeping their place in the statistics, is kept under a random id; posts lose their
 /// body and author; unvalidated contributions are deleted, validated ones lose their author; the
 /// person leaves facilitator and rapporteur lists. Once per message, through the inbox, in one
-/// transaction.
+/// transaction. Once committed, the person's access tokens are refused by this process at once (the other replicas
+/// read the tombstone within <c>Agora:Auth:ErasedRefresh</c>, see <see cref="ErasedParticipants"/>).
 /// </summary>
-public sealed class ParticipantErasedConsumer(WorkshopsDbContext db, EligibilityCache eligibility, TimeProvider time) : IConsumer<ParticipantErased>
+public sealed class ParticipantErasedConsumer(WorkshopsDbContext db, EligibilityCache eligibility, ErasedParticipants erased, TimeProvider time)
+    : IConsumer<ParticipantErased>
 {
-    public Task Consume(ConsumeContext<ParticipantErased> context)
+    public async Task Consume(ConsumeContext<ParticipantErased> context)
     {
         eligibility.Forget(context.Message.ParticipantId);
-        return db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, time.GetUtcNow(), ct), time);
+        await db.ConsumeOnceAsync(context, nameof(ParticipantErasedConsumer), ct => EraseAsync(db, context.Message.ParticipantId, time.GetUtcNow(), ct), time);
+        erased.Add(context.Message.ParticipantId);
     }
 
     internal static async Task EraseAsync(WorkshopsDbContext db, Guid id, DateTimeOffset now, CancellationToken ct)
