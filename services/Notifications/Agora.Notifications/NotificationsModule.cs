@@ -10,6 +10,8 @@ using Agora.Notifications.Preferences;
 using Agora.Notifications.Recipients;
 using Agora.Notifications.Reminders;
 using Agora.Notifications.Templates;
+using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Notifications;
 
@@ -73,6 +75,8 @@ public static class NotificationsModule
             .AddHttpMessageHandler<RegistryTokenHandler>();
         services.AddSingleton<ContactBatchSupport>();
         services.AddScoped<IContactDirectory, GrpcContactDirectory>();
+        builder.AddErasedParticipants(async (services, since, ct) => await services.GetRequiredService<NotificationsDbContext>().Erased
+            .AsNoTracking().Where(e => since == null || e.ErasedAt > since).Select(e => new ErasedRow(e.ParticipantId, e.ErasedAt)).ToListAsync(ct));
         return builder;
     }
 

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Agora.Contracts.Registry;
 using Agora.Contracts.Workshops;
 using Agora.ServiceDefaults;
@@ -40,5 +42,31 @@ public sealed class ErasureTests(NotificationsFactory factory) : IClassFixture<N
         Assert.False(await db.Registrants.AnyAsync(n => n.ParticipantId == id));
         Assert.False(await db.Participants.AnyAsync(n => n.ParticipantId == id));
         Assert.Equal(2, await db.Notifications.CountAsync(n => n.ParticipantId == kept));
+    }
+
+    [Fact]
+    public async Task An_erased_participants_token_is_refused_once_the_erasure_is_consumed_and_no_preference_is_written_again()
+    {
+        var id = await factory.ParticipantAsync("ar");
+        var kept = await factory.ParticipantAsync("ar");
+        var me = factory.ClientFor(id, Roles.Participant);
+        (await me.PutAsJsonAsync("/api/notifications/me/preferences", new { language = "fr" })).EnsureSuccessStatusCode();
+
+        await factory.PublishAsync(new ParticipantErased(id, DateTimeOffset.UtcNow));
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var s = factory.Scope(out var d);
+            return await d.Erased.AnyAsync(e => e.ParticipantId == id);
+        }, because: "the erasure to be applied");
+
+        // The same token, remembered by the token cache, is refused: the consumer's process knows at once.
+        var refused = await me.PutAsJsonAsync("/api/notifications/me/preferences", new { language = "en" });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.EndsWith("/unauthorized", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.False(await db.Preferences.AnyAsync(p => p.ParticipantId == id));
+        }
+        (await factory.ClientFor(kept, Roles.Participant).PutAsJsonAsync("/api/notifications/me/preferences", new { language = "fr" })).EnsureSuccessStatusCode();
     }
 }

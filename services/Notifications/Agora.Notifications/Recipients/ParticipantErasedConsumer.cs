@@ -1,13 +1,19 @@
 using Agora.Contracts.Registry;
 using Agora.Messaging;
 using Agora.Notifications.Data;
+using Agora.ServiceDefaults;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Notifications.Recipients;
 
-/// <summary>Erasure: the person's messages, deliveries, preferences, reminders and read-model rows go; only a tombstone id stays.</summary>
-public sealed class ParticipantErasedConsumer(NotificationsDbContext db, TimeProvider time, ILogger<ParticipantErasedConsumer> logger) : IConsumer<ParticipantErased>
+/// <summary>
+/// Erasure: the person's messages, deliveries, preferences, reminders and read-model rows go; only a tombstone id stays, and
+/// the person's access tokens are refused: by this process at once, by the other replicas within <c>Agora:Auth:ErasedRefresh</c>
+/// (see <see cref="ErasedParticipants"/>).
+/// </summary>
+public sealed class ParticipantErasedConsumer(NotificationsDbContext db, ErasedParticipants erased, TimeProvider time, ILogger<ParticipantErasedConsumer> logger)
+    : IConsumer<ParticipantErased>
 {
     public async Task Consume(ConsumeContext<ParticipantErased> context)
     {
@@ -25,6 +31,7 @@ public sealed class ParticipantErasedConsumer(NotificationsDbContext db, TimePro
                 db.Erased.Add(new ErasedParticipant { ParticipantId = id, ErasedAt = time.GetUtcNow() });
             }
         }, time);
+        erased.Add(id);
         logger.LogInformation("Participant {ParticipantId} erased from notifications", id);
     }
 }
