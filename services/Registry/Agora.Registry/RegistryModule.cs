@@ -12,6 +12,8 @@ using Agora.Registry.Privacy;
 using Agora.Registry.Themes;
 using Agora.Registry.Vetting;
 using Microsoft.AspNetCore.DataProtection;
+using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Registry;
 
@@ -36,6 +38,10 @@ public static class RegistryModule
         builder.AddRegistryIdentity();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ContactsGrpcService.Policy, p => p.RequireAuthenticatedUser().RequireAssertion(ctx => ContactsGrpcService.HasScope(ctx.User)));
+        // An erased participant keeps their id as a tombstone (status erased, updated at the erasure): their access token is refused.
+        builder.AddErasedParticipants(async (services, since, ct) => await services.GetRequiredService<RegistryDbContext>().Participants
+            .AsNoTracking().Where(p => p.Status == ParticipantStatus.Erased && (since == null || p.UpdatedAt > since))
+            .Select(p => new ErasedRow(p.Id, p.UpdatedAt)).ToListAsync(ct));
         return builder;
     }
 

@@ -103,8 +103,9 @@ public sealed class PrivacyTests(RegistryFactory factory) : IClassFixture<Regist
         }
         Assert.DoesNotContain(id.ToString(), (await DumpAsync()).Split('\n').Where(l => l.Contains("Leila", StringComparison.Ordinal)));
         Assert.Single(await Api.EventsAsync<ParticipantErased>(factory, id));
-        Assert.Equal(HttpStatusCode.NotFound, (await me.GetAsync("/api/registry/me/export")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await me.DeleteAsync("/api/registry/me")).StatusCode);
+        // The person's access token, still unexpired, is refused from now on.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await me.GetAsync("/api/registry/me/export")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await me.DeleteAsync("/api/registry/me")).StatusCode);
         await Api.RegisterAsync(client, "individual", email); // the same person may come back
     }
 
@@ -118,6 +119,33 @@ public sealed class PrivacyTests(RegistryFactory factory) : IClassFixture<Regist
         Assert.Equal(HttpStatusCode.NoContent, (await factory.ClientFor(Guid.NewGuid(), Roles.Steering).DeleteAsync($"/api/registry/participants/{id}")).StatusCode);
         Assert.Single(await Api.EventsAsync<ParticipantErased>(factory, id));
         Assert.Equal(HttpStatusCode.NotFound, (await factory.ClientFor(Guid.NewGuid(), Roles.Steering).DeleteAsync($"/api/registry/participants/{id}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_erased_participants_token_is_refused_on_every_endpoint_and_anothers_still_works(bool bySteering)
+    {
+        var (id, _) = await RegisterWithContactsAsync();
+        var other = await Api.RegisterAsync(client, "individual");
+        var me = factory.ClientFor(id, Roles.Participant);
+        await (await me.GetAsync($"/api/registry/participants/{id}")).JsonAsync(HttpStatusCode.OK);
+        await (await me.GetAsync("/api/registry/mosaic")).JsonAsync(HttpStatusCode.OK);
+
+        var erase = bySteering
+            ? factory.ClientFor(Guid.NewGuid(), Roles.Steering).DeleteAsync($"/api/registry/participants/{id}")
+            : me.DeleteAsync("/api/registry/me");
+        Assert.Equal(HttpStatusCode.NoContent, (await erase).StatusCode);
+
+        // Before, the same token still read its tombstone record and the mosaic for up to 15 minutes.
+        var refused = await me.GetAsync($"/api/registry/participants/{id}");
+        var problem = await refused.JsonAsync(HttpStatusCode.Unauthorized);
+        Assert.EndsWith("/unauthorized", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        await (await me.GetAsync("/api/registry/mosaic")).JsonAsync(HttpStatusCode.Unauthorized);
+        await (await me.PatchAsJsonAsync("/api/registry/me", new { governorate = "tunis" })).JsonAsync(HttpStatusCode.Unauthorized);
+        await (await factory.ClientFor(other, Roles.Participant).GetAsync("/api/registry/mosaic")).JsonAsync(HttpStatusCode.OK);
+        await using var scope = factory.Scope(out var db);
+        Assert.Null((await db.Participants.SingleAsync(p => p.Id == id)).Governorate);
     }
 
     [Fact]

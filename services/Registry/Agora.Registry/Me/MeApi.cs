@@ -147,8 +147,8 @@ public static class MeApi
             p.EmailVerifiedAt, p.PasswordHash is not null, decisions, memberships, time.GetUtcNow()));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Erase(ClaimsPrincipal user, RegistryDbContext db, TimeProvider time, CancellationToken ct) =>
-        user.ParticipantId() is Guid id ? await Erasure.EraseAsync(db, id, time.GetUtcNow(), ct) : Problems.NotFound("participant");
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Erase(ClaimsPrincipal user, RegistryDbContext db, ErasedParticipants erased, TimeProvider time, CancellationToken ct) =>
+        user.ParticipantId() is Guid id ? await Erasure.EraseAsync(db, erased, id, time.GetUtcNow(), ct) : Problems.NotFound("participant");
 
     internal static async Task<Results<Ok<ParticipantView>, ValidationProblem, ProblemHttpResult>> AdhereToCurrent(
         Adhere request, ClaimsPrincipal user, RegistryDbContext db, TimeProvider time, CancellationToken ct)

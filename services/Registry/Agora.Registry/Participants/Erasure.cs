@@ -10,12 +10,14 @@ namespace Agora.Registry.Participants;
 
 /// <summary>
 /// Erasure: the personal data goes (names, contact details, demographic answers, password,
-/// memberships, tokens, the reasons written in vetting decisions about them); a tombstone keeps the id and kind so that every service can be told
-/// (<see cref="ParticipantErased"/>) and the contact look-up answers "erased".
+/// memberships, tokens, the reasons written in vetting decisions about them); a tombstone keeps the id and kind so that
+/// every service can be told (<see cref="ParticipantErased"/>) and the contact look-up answers "erased". The person's access
+/// tokens are refused from then on (<see cref="ErasedParticipants"/>): at once by this replica, within the refresh interval
+/// by the others.
 /// </summary>
 public static class Erasure
 {
-    public static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(RegistryDbContext db, Guid id, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(RegistryDbContext db, ErasedParticipants erased, Guid id, DateTimeOffset now, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
@@ -38,6 +40,7 @@ public static class Erasure
             db.AddEvent(new ParticipantErased(id, now), now);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            erased.Add(id);
             return TypedResults.NoContent();
         });
     }

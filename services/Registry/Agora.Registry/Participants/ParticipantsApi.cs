@@ -141,8 +141,8 @@ public static class ParticipantsApi
         return TypedResults.Ok(new ParticipantPage([.. items.Take(size).Select(View)], next));
     }
 
-    internal static Task<Results<NoContent, ProblemHttpResult>> Erase(Guid id, RegistryDbContext db, TimeProvider time, CancellationToken ct) =>
-        Erasure.EraseAsync(db, id, time.GetUtcNow(), ct);
+    internal static Task<Results<NoContent, ProblemHttpResult>> Erase(Guid id, RegistryDbContext db, ErasedParticipants erased, TimeProvider time, CancellationToken ct) =>
+        Erasure.EraseAsync(db, erased, id, time.GetUtcNow(), ct);
 
     internal static async Task<Results<Ok<ParticipantView>, ValidationProblem, ProblemHttpResult>> SetRoles(
         Guid id, SetRolesRequest request, RegistryDbContext db, TimeProvider time, CancellationToken ct)
