@@ -36,6 +36,7 @@ public sealed class ErasedParticipants(IServiceScopeFactory scopes, ErasedSince 
     private readonly SemaphoreSlim gate = new(1, 1);
     private DateTimeOffset? latest;
     private volatile bool loaded;
+    private long failedAt = long.MinValue / 2;
 
     /// <summary>True once the tombstones were read in full at least once.</summary>
     public bool Loaded => loaded;
@@ -46,11 +47,17 @@ public sealed class ErasedParticipants(IServiceScopeFactory scopes, ErasedSince 
     public void Add(Guid participantId) => ids.TryAdd(participantId, 0);
 
     /// <summary>Reads the tombstones erased since the last read (all of them the first time). One read at a time.</summary>
-    public async Task RefreshAsync(CancellationToken ct)
+    public Task RefreshAsync(CancellationToken ct) => ReadAsync(firstOnly: false, ct);
+
+    private async Task ReadAsync(bool firstOnly, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
         {
+            if (firstOnly && loaded)
+            {
+                return; // Loaded by the request (or the refresh) this one waited for.
+            }
             await using var scope = scopes.CreateAsyncScope();
             var rows = await read(scope.ServiceProvider, latest - Overlap, ct);
             foreach (var row in rows)
@@ -69,20 +76,28 @@ public sealed class ErasedParticipants(IServiceScopeFactory scopes, ErasedSince 
         }
     }
 
-    /// <summary>True when the list is loaded, trying a first load now if it is not; false when that fails.</summary>
+    /// <summary>
+    /// True when the list is loaded, trying a first load now if it is not (requests waiting at once share one read); false
+    /// when that fails, and for a second after a failure without trying again, so an unreachable database is not hammered.
+    /// </summary>
     public async ValueTask<bool> EnsureLoadedAsync(CancellationToken ct)
     {
         if (loaded)
         {
             return true;
         }
+        if (Environment.TickCount64 - Volatile.Read(ref failedAt) < 1_000)
+        {
+            return false;
+        }
         try
         {
-            await RefreshAsync(ct);
+            await ReadAsync(firstOnly: true, ct);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            Volatile.Write(ref failedAt, Environment.TickCount64);
             logger.LogWarning("The erased participants could not be loaded: {ExceptionType}", e.GetType().Name);
             return false;
         }
