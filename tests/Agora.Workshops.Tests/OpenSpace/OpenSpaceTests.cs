@@ -57,6 +57,42 @@ public sealed class OpenSpaceTests(WorkshopsFactory factory) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task Erasure_removes_the_reasons_the_person_gave_in_reports_and_those_given_about_their_posts()
+    {
+        var workshop = await arrange.WorkshopAsync("in_progress");
+        var session = await arrange.SessionAsync(workshop, capacity: 10);
+        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        await arrange.RegisterAsync(session, alice);
+        await arrange.RegisterAsync(session, bob);
+        var url = $"/api/workshops/workshops/{workshop}/posts";
+        async Task<Guid> PostAsync(Guid author, string body) =>
+            (await (await Arrange.Participant(factory, author).PostAsJsonAsync(url, new { body })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var byAlice = await PostAsync(alice, "Je suis de Kasserine et je témoigne.");
+        var byBob = await PostAsync(bob, "Hors sujet.");
+        Assert.Equal(HttpStatusCode.NoContent, (await Arrange.Participant(factory, bob).PostAsJsonAsync($"/api/workshops/posts/{byAlice}/report", new { reason = "Elle dit venir de Kasserine" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Arrange.Participant(factory, alice).PostAsJsonAsync($"/api/workshops/posts/{byBob}/report", new { reason = "Moi, Alice, je trouve cela hors sujet" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await arrange.Facilitator.PostAsJsonAsync($"/api/workshops/posts/{byBob}/hide", new { reason = "hors sujet" })).StatusCode);
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await Agora.Workshops.Erasure.ParticipantErasedConsumer.EraseAsync(db, alice, DateTimeOffset.UtcNow, CancellationToken.None);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            var events = await db.PostEvents.AsNoTracking().Where(e => e.PostId == byAlice || e.PostId == byBob).ToListAsync();
+            Assert.Null(events.Single(e => e.PostId == byAlice).Reason); // Bob's words about Alice's post
+            var aliceReport = events.Single(e => e.PostId == byBob && e.Action == "reported");
+            Assert.Null(aliceReport.ActorId);
+            Assert.Null(aliceReport.Reason);
+            Assert.Equal("hors sujet", events.Single(e => e.Action == "hidden").Reason);
+        }
+    }
+
+    [Fact]
     public async Task Empty_or_oversized_posts_and_replies_to_other_threads_get_400()
     {
         var workshop = await arrange.WorkshopAsync("in_progress");

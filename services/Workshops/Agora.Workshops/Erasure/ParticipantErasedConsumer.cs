@@ -3,6 +3,7 @@ using Agora.Messaging;
 using Agora.ServiceDefaults;
 using Agora.Workshops.Data;
 using Agora.Workshops.Eligibility;
+using Agora.Workshops.OpenSpace;
 using Agora.Workshops.Registrations;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ namespace Agora.Workshops.Erasure;
 /// (<see cref="ErasedParticipant"/>) keeps a new feed from being made with a token still valid; registrations for sessions yet to start are cancelled as the person would cancel
 /// them (a freed seat goes to the waitlist, under the session's lock), and every registration,
 /// past ones keeping their place in the statistics, is kept under a random id; posts lose their
-/// body and author; unvalidated contributions are deleted, validated ones lose their author; the
+/// body and author, and the reasons of reports they made or others made about their posts go; unvalidated contributions are deleted, validated ones lose their author; the
 /// person leaves facilitator and rapporteur lists. Once per message, through the inbox, in one
 /// transaction. Once committed, the person's access tokens are refused by this process at once (the other replicas
 /// read the tombstone within <c>Agora:Auth:ErasedRefresh</c>, see <see cref="ErasedParticipants"/>).
@@ -59,6 +60,10 @@ public sealed class ParticipantErasedConsumer(WorkshopsDbContext db, Eligibility
             r.ParticipantId = Guid.NewGuid();
             r.CheckInCode = Agora.Workshops.CheckIn.CheckInCode.New();
         }
+        // Their words go with them: the reasons they gave when reporting, and every reason given about their own posts,
+        // which may quote what the posts said. A facilitator's reason for hiding someone else's post stays, as moderation's record.
+        await db.PostEvents.Where(e => (e.ActorId == id && e.Action == PostAction.Reported) || db.Posts.Any(p => p.Id == e.PostId && p.AuthorId == id))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Reason, (string?)null), ct);
         await db.Posts.Where(p => p.AuthorId == id)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.AuthorId, (Guid?)null).SetProperty(p => p.Body, "").SetProperty(p => p.Erased, true), ct);
         await db.PostEvents.Where(e => e.ActorId == id).ExecuteUpdateAsync(s => s.SetProperty(e => e.ActorId, (Guid?)null), ct);
