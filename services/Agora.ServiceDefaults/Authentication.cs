@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -60,7 +61,7 @@ public static class AuthenticationSetup
                 o.TokenValidationParameters.NameClaimType = "sub";
                 o.TokenValidationParameters.RoleClaimType = "role";
                 o.TokenValidationParameters.ValidAlgorithms = ["RS256", "PS256", "ES256"];
-                o.Events = new JwtBearerEvents { OnTokenValidated = RefuseErasedAsync };
+                o.Events = new JwtBearerEvents { OnTokenValidated = RefuseErasedAsync, OnChallenge = UnavailableUntilErasedKnownAsync };
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Participant, p => p.RequireRole(Roles.Participant, Roles.Facilitator, Roles.Rapporteur, Roles.Steering))
@@ -73,8 +74,9 @@ public static class AuthenticationSetup
 
     /// <summary>
     /// Runs after every validation, the cached ones too: a token whose <c>sub</c> is an erased participant's (see
-    /// <see cref="ErasedParticipants"/>, in the services that register it) is refused with a 401, as an expired one is;
-    /// so is every token while the list could not be loaded yet. A set look-up per request, no query.
+    /// <see cref="ErasedParticipants"/>, in the services that register it) is refused with a 401, as an expired one is.
+    /// While the list could not be loaded yet no token is accepted either: that request is answered 503 (see
+    /// <see cref="UnavailableUntilErasedKnownAsync"/>), since the token may well be good. A set look-up per request, no query.
     /// </summary>
     private static async Task RefuseErasedAsync(TokenValidatedContext context)
     {
@@ -84,13 +86,31 @@ public static class AuthenticationSetup
         }
         if (!await erased.EnsureLoadedAsync(context.HttpContext.RequestAborted))
         {
-            context.Fail("The erased participants are not loaded yet.");
+            context.Fail(new ErasedParticipantsUnknownException());
         }
         else if (context.Principal?.ParticipantId() is Guid id && erased.Contains(id))
         {
             context.Fail("The participant was erased.");
         }
     }
+
+    /// <summary>
+    /// A request refused only because the erased participants could not be loaded yet (the database unreachable since
+    /// start) gets a 503 problem with <c>Retry-After</c>, not the 401 that would send the client to sign in again.
+    /// </summary>
+    private static async Task UnavailableUntilErasedKnownAsync(JwtBearerChallengeContext context)
+    {
+        if (context.AuthenticateFailure is not ErasedParticipantsUnknownException)
+        {
+            return;
+        }
+        context.HandleResponse();
+        context.Response.Headers.RetryAfter = "5";
+        await Problems.Of(StatusCodes.Status503ServiceUnavailable, "service-unavailable", "The service cannot accept access tokens yet.",
+            "It could not read which participants were erased. Retry in a few seconds.").ExecuteAsync(context.HttpContext);
+    }
+
+    private sealed class ErasedParticipantsUnknownException() : Exception("The erased participants are not loaded yet.");
 
     /// <summary>The caller's participant id (the token's <c>sub</c>), when it is one.</summary>
     public static Guid? ParticipantId(this ClaimsPrincipal user) =>

@@ -22,7 +22,7 @@ public delegate Task<IReadOnlyList<ErasedRow>> ErasedSince(IServiceProvider serv
 /// <c>Agora:Auth:ErasedRefresh</c> (5 s by default) from the tombstones erased since the last one seen, so every
 /// replica learns of an erasure within that interval; the consumer of <c>ParticipantErased</c> also adds the id at once
 /// in its own process. Until the first load succeeded no token is accepted: a request tries the load itself, and is
-/// refused (401) when it fails; <c>/health/ready</c> reports the list until then.
+/// refused with a 503 (retry later) when it fails; <c>/health/ready</c> reports the list until then.
 /// </summary>
 public sealed class ErasedParticipants(IServiceScopeFactory scopes, ErasedSince read, ILogger<ErasedParticipants> logger) : IDisposable
 {

@@ -58,8 +58,9 @@ public sealed class FailureTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
         var checks = report.GetProperty("checks").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetProperty("status").GetString());
+        // The database and what is read from it: the erased participants, without which no token is accepted.
+        Assert.Equal(["erased-participants", "notificationsdb"], checks.Where(c => c.Value != "Healthy").Select(c => c.Key).Order());
         Assert.Equal("Unhealthy", checks["notificationsdb"]);
-        Assert.All(checks.Where(c => c.Key != "notificationsdb"), c => Assert.Equal("Healthy", c.Value));
     }
 
     [Fact]
@@ -83,19 +84,47 @@ public sealed class FailureTests(PlatformFixture platform)
         Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
         var checks = report.GetProperty("checks").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetProperty("status").GetString());
         Assert.Equal("Healthy", checks["notificationsdb"]);
-        var broker = Assert.Single(checks, c => c.Key != "notificationsdb");
-        Assert.Equal("Unhealthy", broker.Value);
+        Assert.Equal("Unhealthy", checks["masstransit-bus"]);
     }
 
     [Fact]
     public async Task An_unhandled_exception_is_a_500_problem_details_without_its_message_or_stack_trace()
     {
-        // A participant's inbox read from a notifications service whose database is unreachable: EF Core throws
-        // ("An exception has been raised that is likely due to a transient failure", around Npgsql's "Failed to connect
-        // to 127.0.0.1:<port>") and nothing in the service turns it into anything else. The processes run in Development,
-        // where ASP.NET Core would otherwise answer with the developer exception page.
+        // The public directory read from a registry whose database is unreachable: Npgsql's "Failed to connect to
+        // 127.0.0.1:<port>" (wrapped by EF Core as "likely due to a transient failure") and nothing in the service turns it
+        // into anything else. The processes run in Development, where ASP.NET Core would
+        // otherwise answer with the developer exception page.
         var closed = TestInfrastructure.FreePort();
-        var (process, rest) = await StartWithoutDatabaseAsync("Notifications", closed);
+        var (process, rest) = await StartWithoutDatabaseAsync("Registry", closed);
+        using var http = new HttpClient { BaseAddress = rest };
+        await process.WaitUntilAnswersAsync(http);
+
+        var response = await http.GetAsync(new Uri("/api/registry/directory", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        var problem = JsonSerializer.Deserialize<JsonElement>(body);
+        Assert.EndsWith("/server-error", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(500, problem.GetProperty("status").GetInt32());
+        // The exception did happen (the service logged its type) and nothing of it reached the client.
+        await Eventually.UntilAsync(() => process.Output.Any(l => l.Contains("Unhandled ", StringComparison.Ordinal) && l.Contains("Exception on GET /api/registry/directory", StringComparison.Ordinal)),
+            because: "the service logs the unhandled exception's type and the route it failed on");
+        Assert.DoesNotContain("transient failure", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Failed to connect", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain($"{closed}", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Npgsql", body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"\bat [\w.`<>]+\(", body); // a stack frame: "at Namespace.Type.Method("
+        Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_service_that_has_not_read_its_erased_participants_answers_a_good_token_503_not_401()
+    {
+        // Notifications started without its database cannot know which participants were erased, so it accepts no token;
+        // a good one is told to retry (503), not sent to sign in again (401).
+        var (process, rest) = await StartWithoutDatabaseAsync("Notifications", TestInfrastructure.FreePort());
         var email = $"down-{Guid.NewGuid():N}@example.tn";
         const string password = "correct horse battery staple";
         using var gateway = new HttpClient { BaseAddress = platform.GatewayRest };
@@ -107,22 +136,14 @@ public sealed class FailureTests(PlatformFixture platform)
 
         var response = await http.GetAsync(new Uri("/api/notifications/me/inbox", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var body = await response.Content.ReadAsStringAsync();
-        var problem = JsonSerializer.Deserialize<JsonElement>(body);
-        Assert.EndsWith("/server-error", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
-        Assert.Equal(500, problem.GetProperty("status").GetInt32());
-        // The exception did happen (the service logged its type) and nothing of it reached the client.
-        await Eventually.UntilAsync(() => process.Output.Any(l => l.Contains("Unhandled InvalidOperationException on GET /api/notifications/me/inbox", StringComparison.Ordinal)),
-            because: "the service logs the unhandled exception's type and the route it failed on");
-        Assert.DoesNotContain("transient failure", body, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("Failed to connect", body, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain($"{closed}", body, StringComparison.Ordinal);
-        Assert.DoesNotContain("Exception", body, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("Npgsql", body, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotMatch(@"\bat [\w.`<>]+\(", body); // a stack frame: "at Namespace.Type.Method("
-        Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.RetryAfter);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith("/service-unavailable", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        // Without a token the answer is still the 401 of any protected route.
+        using var anonymous = new HttpClient { BaseAddress = rest };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/api/notifications/me/inbox", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
