@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Agora.Charter.Adoption;
 using Agora.Charter.Charters;
+using Agora.Charter.Data;
 using Agora.Charter.Plan;
 using Agora.Charter.Statements;
 using Agora.ServiceDefaults;
@@ -50,7 +51,8 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
                 steering.PostAsync($"/api/charter/amendments/{amendments[0]}/accept", null),
                 steering.PostAsync($"/api/charter/amendments/{amendments[1]}/accept", null));
         }
-        await lost.ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
+        // The second waited for the first's lock on the charter, then found its amendment lapsed by the first.
+        await lost.ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
 
         await using var scope = factory.Scope(out var db);
         Assert.Equal([1, 2], await db.CharterVersions.Where(v => v.CharterId == charter).OrderBy(v => v.Number).Select(v => v.Number).ToListAsync());
@@ -58,6 +60,68 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
         // The winner's acceptance lapsed the other amendment (still pending against the superseded version); the loser wrote nothing.
         Assert.Equal(new[] { AmendmentStatus.Accepted, AmendmentStatus.Lapsed }.Order(), statuses.Order());
         Assert.Equal(1, await factory.OutboxCountAsync("CharterVersionPublished", charter.ToString()));
+    }
+
+    private async Task<Guid> ProposeAsync(Guid charter, Guid article, string text) =>
+        (await (await factory.ClientFor(Guid.NewGuid(), Roles.Participant).PostAsJsonAsync($"/api/charter/charters/{charter}/versions/1/amendments",
+            new { articleId = article, text })).ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+    /// <summary>
+    /// Locks version 1's row in the caller's transaction, as writing it would: an operation that ends the version (finalize,
+    /// an acceptance) then waits here, when it writes the version — after its checks and its lapse, with everything it
+    /// locked before still held — which is the moment a racing request is sent.
+    /// </summary>
+    private static async Task HoldVersionAsync(CharterDbContext hold, Guid charter) =>
+        await hold.Database.ExecuteSqlAsync($"SELECT 1 FROM charter_versions WHERE charter_id = {charter} AND number = 1 FOR NO KEY UPDATE");
+
+    [Fact]
+    public async Task An_amendment_proposed_while_its_version_is_made_final_is_a_409_once_final_and_none_stays_pending()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);
+
+        await using var holdScope = factory.Scope(out var hold);
+        await using var held = await hold.Database.BeginTransactionAsync();
+        await HoldVersionAsync(hold, charter);
+        var finalize = steering.PostAsync($"/api/charter/charters/{charter}/versions/1/finalize", null);
+        await factory.WaitingOnLocksAsync(1);
+        var propose = factory.ClientFor(Guid.NewGuid(), Roles.Participant).PostAsJsonAsync($"/api/charter/charters/{charter}/versions/1/amendments",
+            new { articleId = articles[0].Id, text = "Un texte proposé au dernier moment." });
+        // The proposal waits for the charter's lock finalize holds (without it, it was stored against the closing draft at once).
+        await Task.WhenAny(propose, factory.WaitingOnLocksAsync(2));
+        await held.RollbackAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await finalize).StatusCode);
+        await (await propose).ProblemAsync(HttpStatusCode.Conflict, "version-closed");
+        await using var scope = factory.Scope(out var db);
+        Assert.Equal(VersionStatus.Final, await db.CharterVersions.Where(v => v.CharterId == charter).Select(v => v.Status).SingleAsync());
+        Assert.False(await db.Amendments.AnyAsync(a => a.CharterId == charter && a.Status == AmendmentStatus.Pending));
+    }
+
+    [Fact]
+    public async Task Finalize_while_an_amendment_is_accepted_is_a_409_and_the_acceptance_stands()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var amendment = await ProposeAsync(charter, articles[0].Id, "Texte amendé.");
+
+        await using var holdScope = factory.Scope(out var hold);
+        await using var held = await hold.Database.BeginTransactionAsync();
+        await HoldVersionAsync(hold, charter);
+        var accept = steering.PostAsync($"/api/charter/amendments/{amendment}/accept", null);
+        await factory.WaitingOnLocksAsync(1);
+        var finalize = steering.PostAsync($"/api/charter/charters/{charter}/versions/1/finalize", null);
+        // Finalize waits: on the charter's lock with it, on version 1's row without it (its checks already passed).
+        await factory.WaitingOnLocksAsync(2);
+        await held.RollbackAsync();
+
+        var (won, lost) = await OneWinsAsync(HttpStatusCode.OK, accept, finalize);
+        Assert.Same(await accept, won);
+        await lost.ProblemAsync(HttpStatusCode.Conflict, "version-not-draft");
+        await using var scope = factory.Scope(out var db);
+        Assert.Equal([(1, VersionStatus.Superseded), (2, VersionStatus.Draft)],
+            (await db.CharterVersions.Where(v => v.CharterId == charter).OrderBy(v => v.Number).Select(v => new { v.Number, v.Status }).ToListAsync())
+                .Select(v => (v.Number, v.Status)));
+        Assert.Equal(2, await db.Charters.Where(c => c.Id == charter).Select(c => c.CurrentVersion).SingleAsync());
+        Assert.Equal(AmendmentStatus.Accepted, await db.Amendments.Where(a => a.Id == amendment).Select(a => a.Status).SingleAsync());
     }
 
     [Fact]

@@ -188,11 +188,16 @@ public static class AmendmentVotesApi
     /// </summary>
     internal static async Task<Results<Ok<AmendmentVoteView>, ProblemHttpResult>> Close(Guid id, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var vote = await db.AmendmentVotes.FirstOrDefaultAsync(v => v.Id == id, ct);
-        if (vote is null)
+        // An acceptance by vote ends the version like steering's: the charter's lock first (see ChartersApi.LockAsync), then
+        // the vote, read once it is held (its charter never changes).
+        var charterId = await db.AmendmentVotes.Where(v => v.Id == id).Select(v => (Guid?)v.CharterId).FirstOrDefaultAsync(ct);
+        if (charterId is null)
         {
             return Problems.NotFound("amendment vote");
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await ChartersApi.LockAsync(db, charterId.Value, ct);
+        var vote = await db.AmendmentVotes.FirstAsync(v => v.Id == id, ct);
         if (vote.Status != AmendmentVoteStatus.Open)
         {
             return Problems.Conflict("vote-closed", "The vote is already closed.");
@@ -245,6 +250,7 @@ public static class AmendmentVotesApi
             // Another decision produced the same next version at the same moment: nothing of this one was written.
             return Problems.Conflict("version-superseded", "The version changed while the vote was being closed; close it again.");
         }
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(View(vote, tally));
     }
 }

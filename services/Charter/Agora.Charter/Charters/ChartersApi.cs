@@ -147,8 +147,9 @@ public static class ChartersApi
 
     internal static async Task<Results<Ok<VersionView>, ProblemHttpResult>> MakeFinal(Guid id, int number, HttpRequest http, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var charter = await db.Charters.FirstOrDefaultAsync(c => c.Id == id, ct);
-        var version = await db.CharterVersions.FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var charter = await LockAsync(db, id, ct);
+        var version = charter is null ? null : await db.CharterVersions.FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
         if (charter is null || version is null)
         {
             return Problems.NotFound("charter version");
@@ -160,6 +161,7 @@ public static class ChartersApi
         version.Status = VersionStatus.Final;
         await LapsePendingAsync(db, id, number, null, $"Version {number} was made final before the amendment was decided.", time.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(View(charter, version, await db.Articles.AsNoTracking().Where(a => a.VersionId == version.Id).ToListAsync(ct),
             ArticleLanguage.Preferences(http)));
     }
@@ -234,8 +236,11 @@ public static class ChartersApi
         {
             return errors.ToProblem();
         }
-        var charter = await db.Charters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-        var version = await db.CharterVersions.AsNoTracking().FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
+        // Checked and written under the charter's lock: a finalize or an acceptance at the same moment either committed
+        // before (this answers its 409) or waits for this amendment and lapses it.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var charter = await LockAsync(db, id, ct);
+        var version = charter is null ? null : await db.CharterVersions.AsNoTracking().FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
         if (charter is null || version is null)
         {
             return Problems.NotFound("charter version");
@@ -269,6 +274,7 @@ public static class ChartersApi
         };
         db.Amendments.Add(amendment);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"/api/charter/amendments/{amendment.Id}", AmendmentOf(amendment, article.Text));
     }
 
@@ -319,7 +325,8 @@ public static class ChartersApi
         {
             return errors.ToProblem();
         }
-        var a = await db.Amendments.FirstOrDefaultAsync(a => a.Id == id, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var a = await LockedAmendmentAsync(db, id, ct);
         if (a is null)
         {
             return Problems.NotFound("amendment");
@@ -350,6 +357,7 @@ public static class ChartersApi
         a.ProposedText = text;
         a.Rationale = rationale ?? a.Rationale;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         var original = await db.Articles.Where(x => x.Id == a.ArticleId).Select(x => x.Text).FirstAsync(ct);
         return TypedResults.Ok(AmendmentOf(a, original));
     }
@@ -357,7 +365,8 @@ public static class ChartersApi
     /// <summary>Accepting an amendment produces the next version (the old one is superseded) and publishes it.</summary>
     internal static async Task<Results<Ok<AmendmentView>, ProblemHttpResult>> AcceptAmendment(Guid id, CharterDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var a = await db.Amendments.FirstOrDefaultAsync(a => a.Id == id, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var a = await LockedAmendmentAsync(db, id, ct);
         if (a is null)
         {
             return Problems.NotFound("amendment");
@@ -384,7 +393,30 @@ public static class ChartersApi
             // Another acceptance produced the same next version at the same moment: nothing of this one was written.
             return Problems.Conflict("version-superseded", "The version changed while the amendment was being accepted; it is no longer the current draft.");
         }
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(AmendmentOf(a, original));
+    }
+
+    /// <summary>
+    /// Locks the charter's row (<c>FOR UPDATE</c>) until the caller's transaction ends, and returns it (tracked); null when there is none. Every operation that
+    /// ends a version (finalize, an acceptance by steering or by vote) or depends on it staying the current draft (propose,
+    /// revise, reject) takes it first, before reading the version, the amendment or the vote it
+    /// checks: the end of a version and the lapse it causes are then seen whole or not at all, and nothing waits on another
+    /// row of the charter in the opposite order (see the README's "Locks").
+    /// </summary>
+    internal static Task<CharterDocument?> LockAsync(CharterDbContext db, Guid charterId, CancellationToken ct) =>
+        db.Charters.FromSql($"SELECT * FROM charters WHERE id = {charterId} FOR UPDATE").FirstOrDefaultAsync(ct);
+
+    /// <summary>The amendment (tracked), read once its charter's row is locked (<see cref="LockAsync"/>); null when unknown.</summary>
+    internal static async Task<Amendment?> LockedAmendmentAsync(CharterDbContext db, Guid id, CancellationToken ct)
+    {
+        // The charter id never changes: read before the lock, the amendment itself after it.
+        var charterId = await db.Amendments.Where(a => a.Id == id).Select(a => (Guid?)a.CharterId).FirstOrDefaultAsync(ct);
+        if (charterId is null || await LockAsync(db, charterId.Value, ct) is null)
+        {
+            return null;
+        }
+        return await db.Amendments.FirstAsync(a => a.Id == id, ct);
     }
 
     /// <summary>Whether the amendment's version is still the charter's current draft (the only one an amendment can change).</summary>
@@ -491,7 +523,8 @@ public static class ChartersApi
         {
             return new FieldErrors().Add("reason", FreeText.ControlCharactersInTextError).ToProblem();
         }
-        var a = await db.Amendments.FirstOrDefaultAsync(a => a.Id == id, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var a = await LockedAmendmentAsync(db, id, ct);
         if (a is null)
         {
             return Problems.NotFound("amendment");
@@ -508,6 +541,7 @@ public static class ChartersApi
         a.DecisionReason = reason;
         a.DecidedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         var original = await db.Articles.Where(x => x.Id == a.ArticleId).Select(x => x.Text).FirstAsync(ct);
         return TypedResults.Ok(AmendmentOf(a, original));
     }
