@@ -98,6 +98,31 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_vote_opened_while_another_amendment_is_accepted_is_a_409_lapsed_and_no_vote_stays_open()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var accepted = await ProposeAsync(charter, articles[0].Id, "Première version.");
+        var voted = await ProposeAsync(charter, articles[0].Id, "Seconde version.");
+
+        await using var holdScope = factory.Scope(out var hold);
+        await using var held = await hold.Database.BeginTransactionAsync();
+        await HoldVersionAsync(hold, charter);
+        var accept = steering.PostAsync($"/api/charter/amendments/{accepted}/accept", null);
+        await factory.WaitingOnLocksAsync(1);
+        var open = steering.PostAsJsonAsync($"/api/charter/amendments/{voted}/votes",
+            new { opensAt = Now.AddSeconds(10), closesAt = Now.AddMinutes(5), quorum = 1, majority = 0.5 });
+        // Without the lock the vote was opened on the amendment the acceptance had already decided to lapse (read before).
+        await Task.WhenAny(open, factory.WaitingOnLocksAsync(2));
+        await held.RollbackAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await accept).StatusCode);
+        await (await open).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        await using var scope = factory.Scope(out var db);
+        Assert.Equal(AmendmentStatus.Lapsed, await db.Amendments.Where(a => a.Id == voted).Select(a => a.Status).SingleAsync());
+        Assert.False(await db.AmendmentVotes.AnyAsync(v => v.CharterId == charter && v.Status == AmendmentVoteStatus.Open));
+    }
+
+    [Fact]
     public async Task Finalize_while_an_amendment_is_accepted_is_a_409_and_the_acceptance_stands()
     {
         var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);

@@ -50,7 +50,10 @@ public static class AmendmentVotesApi
         {
             return errors.ToProblem();
         }
-        var amendment = await db.Amendments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        // Under the charter's lock: an acceptance or a finalize at the same moment either committed before (the amendment
+        // lapsed: 409) or waits for this vote and closes it with the amendment's lapse.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var amendment = await ChartersApi.LockedAmendmentAsync(db, id, ct);
         if (amendment is null)
         {
             return Problems.NotFound("amendment");
@@ -90,6 +93,7 @@ public static class AmendmentVotesApi
         {
             return Problems.Conflict("amendment-under-vote", "A vote on this amendment was already opened.");
         }
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"/api/charter/amendment-votes/{vote.Id}", await ViewAsync(db, vote, ct));
     }
 

@@ -400,7 +400,7 @@ public static class ChartersApi
     /// <summary>
     /// Locks the charter's row (<c>FOR UPDATE</c>) until the caller's transaction ends, and returns it (tracked); null when there is none. Every operation that
     /// ends a version (finalize, an acceptance by steering or by vote) or depends on it staying the current draft (propose,
-    /// revise, reject) takes it first, before reading the version, the amendment or the vote it
+    /// revise, reject, open a vote) takes it first, before reading the version, the amendment or the vote it
     /// checks: the end of a version and the lapse it causes are then seen whole or not at all, and nothing waits on another
     /// row of the charter in the opposite order (see the README's "Locks").
     /// </summary>
