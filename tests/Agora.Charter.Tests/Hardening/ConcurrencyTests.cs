@@ -150,6 +150,32 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_cast_while_its_amendment_lapses_is_a_409_and_not_stored()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var amendment = await ProposeAsync(charter, articles[0].Id, "Texte soumis au vote.");
+        var vote = (await (await steering.PostAsJsonAsync($"/api/charter/amendments/{amendment}/votes",
+            new { closesAt = Now.AddMinutes(5), quorum = 1, majority = 0.5 })).ReadAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        await using var holdScope = factory.Scope(out var hold);
+        await using var held = await hold.Database.BeginTransactionAsync();
+        await HoldVersionAsync(hold, charter);
+        var finalize = steering.PostAsync($"/api/charter/charters/{charter}/versions/1/finalize", null);
+        await factory.WaitingOnLocksAsync(1);
+        var cast = factory.ClientFor(Guid.NewGuid(), Roles.Participant).PostAsJsonAsync($"/api/charter/amendment-votes/{vote}/casts", new { choice = "for" });
+        // Without the lock the cast was stored on the vote finalize was closing with its lapsed amendment.
+        await Task.WhenAny(cast, factory.WaitingOnLocksAsync(2));
+        await held.RollbackAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await finalize).StatusCode);
+        await (await cast).ProblemAsync(HttpStatusCode.Conflict, "amendment-lapsed");
+        await using var scope = factory.Scope(out var db);
+        var closed = await db.AmendmentVotes.AsNoTracking().SingleAsync(v => v.Id == vote);
+        Assert.Equal((AmendmentVoteStatus.Closed, "lapsed"), (closed.Status, closed.Outcome));
+        Assert.False(await db.AmendmentVoteCasts.AnyAsync(c => c.VoteId == vote));
+    }
+
+    [Fact]
     public async Task Two_acceptances_of_a_statement_at_once_publish_it_once_and_the_second_is_a_409()
     {
         var statement = (await factory.StatementsAsync(Conversation.MainId, 1, status: StatementStatus.Pending))[0];

@@ -138,30 +138,26 @@ public static class AmendmentVotesApi
         {
             return Problems.NotFound("amendment vote");
         }
-        if (vote.Outcome == ChartersApi.LapsedOutcome)
-        {
-            return ChartersApi.NotPending(await db.Amendments.AsNoTracking().FirstAsync(a => a.Id == vote.AmendmentId, ct));
-        }
         var now = time.GetUtcNow();
-        if (!vote.IsOpenAt(now))
-        {
-            return Problems.Conflict("vote-not-open", "The vote is not open now.", $"It is open from {vote.OpensAt:O} to {vote.ClosesAt:O}.");
-        }
-        var amendment = await db.Amendments.AsNoTracking().FirstAsync(a => a.Id == vote.AmendmentId, ct);
-        if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
-        {
-            return Problems.Conflict("version-superseded", "The amendment is against a version that was superseded; the vote can no longer change it.");
-        }
         // As for a ballot: an earlier vote is answered before the registry is asked.
-        if (await db.AmendmentVoteCasts.AnyAsync(c => c.VoteId == id && c.ParticipantId == me, ct))
+        if (await CastRefusalAsync(db, id, me, now, ct) is { } refused)
         {
-            return AlreadyVoted();
+            return refused;
         }
         if ((await eligibility.CheckAsync(me, ct)).Refusal() is { } refusal)
         {
             return refusal;
         }
         var kind = await db.Profiles.Where(p => p.ParticipantId == me).Select(p => p.Kind).FirstOrDefaultAsync(ct);
+        // Checked again under the charter's lock (shared: casts do not wait on each other), taken after the registry
+        // answered so no row stays locked meanwhile: a lapse (finalize, acceptance) committed since is a 409, one still
+        // running waits for this cast.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await ChartersApi.LockSharedAsync(db, vote.CharterId, ct);
+        if (await CastRefusalAsync(db, id, me, now, ct) is { } changed)
+        {
+            return changed;
+        }
         db.AmendmentVoteCasts.Add(new AmendmentVoteCast
         {
             Id = Guid.CreateVersion7(now),
@@ -179,7 +175,32 @@ public static class AmendmentVotesApi
         {
             return AlreadyVoted();
         }
+        await transaction.CommitAsync(ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Why a cast is refused (lapsed, not open, version superseded, already cast), read afresh; null when it may be stored.</summary>
+    private static async Task<ProblemHttpResult?> CastRefusalAsync(CharterDbContext db, Guid id, Guid me, DateTimeOffset now, CancellationToken ct)
+    {
+        var vote = await db.AmendmentVotes.AsNoTracking().FirstAsync(v => v.Id == id, ct);
+        var amendment = await db.Amendments.AsNoTracking().FirstAsync(a => a.Id == vote.AmendmentId, ct);
+        if (vote.Outcome == ChartersApi.LapsedOutcome)
+        {
+            return ChartersApi.NotPending(amendment);
+        }
+        if (!vote.IsOpenAt(now))
+        {
+            return Problems.Conflict("vote-not-open", "The vote is not open now.", $"It is open from {vote.OpensAt:O} to {vote.ClosesAt:O}.");
+        }
+        if (!await ChartersApi.IsCurrentDraftAsync(db, amendment, ct))
+        {
+            return Problems.Conflict("version-superseded", "The amendment is against a version that was superseded; the vote can no longer change it.");
+        }
+        if (await db.AmendmentVoteCasts.AnyAsync(c => c.VoteId == id && c.ParticipantId == me, ct))
+        {
+            return AlreadyVoted();
+        }
+        return null;
     }
 
     private static ProblemHttpResult AlreadyVoted() => Problems.Conflict("vote-already-cast", "You already voted on this amendment.");

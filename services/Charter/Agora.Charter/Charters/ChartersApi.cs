@@ -398,14 +398,19 @@ public static class ChartersApi
     }
 
     /// <summary>
-    /// Locks the charter's row (<c>FOR UPDATE</c>) until the caller's transaction ends, and returns it (tracked); null when there is none. Every operation that
+    /// Locks the charter's row (<c>FOR UPDATE</c>, or <c>FOR SHARE</c> for a cast on an amendment vote, which changes no
+    /// version) until the caller's transaction ends, and returns it (tracked); null when there is none. Every operation that
     /// ends a version (finalize, an acceptance by steering or by vote) or depends on it staying the current draft (propose,
-    /// revise, reject, open a vote) takes it first, before reading the version, the amendment or the vote it
+    /// revise, reject, open a vote, cast on one) takes it first, before reading the version, the amendment or the vote it
     /// checks: the end of a version and the lapse it causes are then seen whole or not at all, and nothing waits on another
     /// row of the charter in the opposite order (see the README's "Locks").
     /// </summary>
     internal static Task<CharterDocument?> LockAsync(CharterDbContext db, Guid charterId, CancellationToken ct) =>
         db.Charters.FromSql($"SELECT * FROM charters WHERE id = {charterId} FOR UPDATE").FirstOrDefaultAsync(ct);
+
+    /// <inheritdoc cref="LockAsync"/>
+    internal static Task LockSharedAsync(CharterDbContext db, Guid charterId, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT 1 FROM charters WHERE id = {charterId} FOR SHARE", ct);
 
     /// <summary>The amendment (tracked), read once its charter's row is locked (<see cref="LockAsync"/>); null when unknown.</summary>
     internal static async Task<Amendment?> LockedAmendmentAsync(CharterDbContext db, Guid id, CancellationToken ct)
