@@ -214,6 +214,46 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task An_erasure_takes_the_charter_of_the_persons_amendments_before_them_as_a_finalize_does()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var author = Guid.NewGuid();
+        await using (var scope = factory.Scope(out var db))
+        {
+            db.Amendments.AddRange(Enumerable.Range(0, 2).Select(i => new Amendment
+            {
+                Id = Guid.CreateVersion7(), CharterId = charter, VersionNumber = 1, ArticleId = articles[0].Id, AuthorId = author,
+                ProposedText = $"Texte {i}", Status = AmendmentStatus.Pending, CreatedAt = Now,
+            }));
+            await db.SaveChangesAsync();
+        }
+
+        // A finalize holds the charter's row (and will lapse these amendments one by one): the erasure waits for it
+        // before it touches them, instead of taking the amendments first in another order.
+        await using var holdScope = factory.Scope(out var hold);
+        await using var held = await hold.Database.BeginTransactionAsync();
+        await hold.Database.ExecuteSqlAsync($"SELECT 1 FROM charters WHERE id = {charter} FOR UPDATE");
+        var erasure = Task.Run(async () =>
+        {
+            await using var scope = factory.Scope(out var db);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await Agora.Charter.Constituencies.ParticipantErasedConsumer.EraseAsync(db, author, DateTimeOffset.UtcNow, CancellationToken.None);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        });
+        await factory.WaitingOnLocksAsync(1);
+        Assert.False(erasure.IsCompleted);
+        await held.RollbackAsync();
+
+        await erasure.WaitAsync(TimeSpan.FromSeconds(30));
+        await using (var scope = factory.Scope(out var db))
+        {
+            Assert.False(await db.Amendments.AnyAsync(a => a.AuthorId == author));
+            Assert.Equal(2, await db.Amendments.CountAsync(a => a.CharterId == charter));
+        }
+    }
+
+    [Fact]
     public async Task A_moderation_and_an_erasure_of_its_author_at_once_both_complete_without_a_deadlock()
     {
         var conversation = Guid.CreateVersion7();

@@ -83,6 +83,11 @@ public sealed class ParticipantErasedConsumer(CharterDbContext db, ErasedPartici
         await db.BallotCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
         await db.AmendmentVoteCasts.Where(c => c.ParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ParticipantId, pseudonym), ct);
         await db.Statements.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
+        // The charters of their amendments (in id order) before the amendments, the order a finalize or an acceptance
+        // takes (ChartersApi.LockAsync): one lapsing these amendments meanwhile is waited for, never deadlocked with.
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT 1 FROM charters WHERE id IN (SELECT charter_id FROM amendments WHERE author_id = {id}) ORDER BY id FOR SHARE
+            """, ct);
         await db.Amendments.Where(c => c.AuthorId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.AuthorId, pseudonym), ct);
         await db.Actions.Where(c => c.OwnerParticipantId == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerParticipantId, (Guid?)null), ct);
         await db.Profiles.Where(p => p.ParticipantId == id).ExecuteDeleteAsync(ct);
