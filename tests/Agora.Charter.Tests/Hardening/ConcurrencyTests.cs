@@ -214,6 +214,29 @@ public sealed class ConcurrencyTests(FakeClockCharterFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_translation_sent_while_an_acceptance_supersedes_its_version_waits_and_is_a_409()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);
+        var steering = factory.ClientFor(Guid.NewGuid(), Roles.Steering);
+
+        // An acceptance holds the charter's row and has superseded version 1, not yet committed.
+        await using var holdScope = factory.Scope(out var hold);
+        await using var held = await hold.Database.BeginTransactionAsync();
+        await hold.Database.ExecuteSqlAsync($"SELECT 1 FROM charters WHERE id = {charter} FOR UPDATE");
+        await hold.CharterVersions.Where(v => v.CharterId == charter && v.Number == 1)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, VersionStatus.Superseded));
+        var translation = steering.PutAsJsonAsync($"/api/charter/charters/{charter}/versions/1/articles/{articles[0].Id}/translations/en",
+            new { text = "Article 1, in English." });
+        await factory.WaitingOnLocksAsync(1);
+        await held.CommitAsync();
+
+        await (await translation.WaitAsync(TimeSpan.FromSeconds(30))).ProblemAsync(HttpStatusCode.Conflict, "version-superseded");
+        await using var scope = factory.Scope(out var db);
+        var article = await db.Articles.AsNoTracking().SingleAsync(a => a.Id == articles[0].Id);
+        Assert.Null(article.TextEn);
+    }
+
+    [Fact]
     public async Task An_erasure_takes_the_charter_of_the_persons_amendments_before_them_as_a_finalize_does()
     {
         var (charter, articles) = await factory.CharterAsync(VersionStatus.Draft);

@@ -198,6 +198,10 @@ public static class ChartersApi
         {
             return errors.ToProblem();
         }
+        // Under the charter's row (shared: translations do not wait on each other), so a finalize or an acceptance running
+        // now is waited for and its version's end seen, instead of the translation landing on a version just closed.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockSharedAsync(db, id, ct);
         var version = await db.CharterVersions.AsNoTracking().FirstOrDefaultAsync(v => v.CharterId == id && v.Number == number, ct);
         var article = version is null ? null : await db.Articles.FirstOrDefaultAsync(a => a.Id == articleId && a.VersionId == version.Id, ct);
         if (version is null || article is null)
@@ -211,6 +215,7 @@ public static class ChartersApi
         }
         article.SetTranslation(language, text);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(ArticleOf(article, ArticleLanguage.Preferences(http)));
     }
 
