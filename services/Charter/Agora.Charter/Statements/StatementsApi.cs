@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Agora.Charter.Data;
+using Agora.Charter.Votes;
 using Agora.Contracts.Charter;
 using Agora.Messaging;
 using Agora.ServiceDefaults;
@@ -100,8 +101,17 @@ public static class StatementsApi
         {
             return Problems.NotFound("conversation");
         }
-        var statement = Statement.Create(conversationId, theme, request.Language!, text, user.ParticipantId(), time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var author = user.ParticipantId();
+        var statement = Statement.Create(conversationId, theme, request.Language!, text, author, now);
         db.Statements.Add(statement);
+        // As Pol.is stores its author's agree with a new comment: the author's position counts in the analysis from the start
+        // (a pending statement is in the matrix, unmoderated), and it is their vote like any other (they may change it once
+        // the statement is open). Steering's statements are seeds, which in Pol.is carry no vote of their author.
+        if (author is { } voter && !user.IsSteering())
+        {
+            db.Votes.Add(new Vote { ConversationId = conversationId, StatementId = statement.Id, ParticipantId = voter, Value = 1, CastAt = now });
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await Conversation.BumpRevisionAsync(db, conversationId, ct);

@@ -72,7 +72,11 @@ public static class VotesApi
         return TypedResults.Ok(votes.ConvertAll(v => new VoteView(id, Vote.Name(v.Value), v.CastAt)));
     }
 
-    /// <summary>The next statement to show the caller (Pol.is's priority rule), never one they wrote, or 204 when none is left.</summary>
+    /// <summary>
+    /// The next statement to show the caller (Pol.is's priority rule), never one they voted on or wrote, or 204 when none is
+    /// left. A statement's author has voted on it (their agree is stored with it); the author check still covers steering's
+    /// seeds, which carry no vote, and statements written before the author's vote was stored.
+    /// </summary>
     internal static async Task<Results<Ok<StatementsApi.StatementView>, NoContent, ProblemHttpResult>> Next(Guid conversationId,
         ClaimsPrincipal user, CharterDbContext db, CancellationToken ct)
     {
