@@ -4,6 +4,7 @@ using Agora.Charter.Charters;
 using Agora.Charter.Plan;
 using Agora.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agora.Charter.Tests.Charters;
 
@@ -66,13 +67,13 @@ public sealed class PlanTests(CharterFactory factory) : IClassFixture<CharterFac
     public async Task An_action_follows_planned_in_progress_done_with_blocked_on_the_way_and_other_moves_are_a_409_naming_the_allowed_ones()
     {
         var url = await ActionAsync();
-        await RefusedTransitionAsync(url, "done", ["in-progress", "blocked"]); // not started yet
+        await RefusedTransitionAsync(url, "done", ["in-progress", "blocked", "cancelled"]); // not started yet
         await MovesAsync(url, "blocked");
-        await RefusedTransitionAsync(url, "done", ["in-progress", "planned"]);
+        await RefusedTransitionAsync(url, "done", ["in-progress", "planned", "cancelled"]);
         await MovesAsync(url, "planned"); // unblocked before any work
         await MovesAsync(url, "in-progress", new { status = "in-progress", progress = 30 });
         await MovesAsync(url, "in-progress", new { status = "in-progress", progress = 50 }); // same status: a progress report
-        await RefusedTransitionAsync(url, "planned", ["done", "blocked"]);
+        await RefusedTransitionAsync(url, "planned", ["done", "blocked", "cancelled"]);
         await MovesAsync(url, "blocked");
         await MovesAsync(url, "in-progress"); // unblocked
         await MovesAsync(url, "done");
@@ -137,5 +138,76 @@ public sealed class PlanTests(CharterFactory factory) : IClassFixture<CharterFac
         // Reopened (explicitly: done is final otherwise) with the progress it really has.
         var reopened = await (await steering.PatchAsJsonAsync(url, new { status = "blocked", progress = 40, reopen = true })).ReadAsync(HttpStatusCode.OK);
         Assert.Equal(("blocked", 40), (reopened.GetProperty("status").GetString(), reopened.GetProperty("progress").GetInt32()));
+    }
+    [Fact]
+    public async Task An_action_is_cancelled_from_planned_in_progress_or_blocked_and_only_a_reopening_takes_it_back()
+    {
+        foreach (var from in new[] { "planned", "in-progress", "blocked" })
+        {
+            var url = await ActionAsync();
+            if (from != "planned")
+            {
+                await MovesAsync(url, from, new { status = from, progress = 30 });
+            }
+            await MovesAsync(url, "cancelled");
+            Assert.Equal(("cancelled", from == "planned" ? 0 : 30), await StateAsync(url)); // its progress is kept as it was
+        }
+
+        var cancelled = await ActionAsync();
+        await MovesAsync(cancelled, "cancelled");
+        await MovesAsync(cancelled, "cancelled"); // staying cancelled is fine
+        // Final as done is: every move is a 409 naming what a reopening allows.
+        foreach (var to in new[] { "planned", "in-progress", "blocked", "done" })
+        {
+            var problem = await RefusedTransitionAsync(cancelled, to, []);
+            Assert.Equal(["planned", "in-progress"], problem.GetProperty("allowedOnReopen").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        }
+        await RefusedTransitionAsync(cancelled, "done", [], new { status = "done", reopen = true });
+        await RefusedTransitionAsync(cancelled, "blocked", [], new { status = "blocked", reopen = true });
+        await MovesAsync(cancelled, "in-progress", new { status = "in-progress", progress = 10, reopen = true });
+        await MovesAsync(cancelled, "cancelled");
+        await MovesAsync(cancelled, "planned", new { status = "planned", reopen = true });
+
+        // A done action is not cancelled: it was carried out.
+        var done = await ActionAsync();
+        await MovesAsync(done, "in-progress");
+        await MovesAsync(done, "done");
+        await RefusedTransitionAsync(done, "cancelled", []);
+        await RefusedTransitionAsync(done, "cancelled", [], new { status = "cancelled", reopen = true });
+    }
+
+    [Fact]
+    public async Task A_cancelled_action_is_listed_in_the_accountability_view_counted_apart_and_out_of_the_progress_and_never_reminded()
+    {
+        var (charter, articles) = await factory.CharterAsync(VersionStatus.Adopted);
+        var deadline = DateTimeOffset.UtcNow.AddDays(1); // within the 3 days' warning
+        async Task<string> Create(string title)
+        {
+            var created = await (await steering.PostAsJsonAsync($"/api/charter/charters/{charter}/articles/{articles[0].LineageId}/actions",
+                new { title, ownerParticipantId = Guid.NewGuid(), deadline })).ReadAsync(HttpStatusCode.Created);
+            return $"/api/charter/actions/{created.GetProperty("id").GetGuid()}";
+        }
+        var carried = await Create("Cartographier les coupures d'eau");
+        var abandoned = await Create("Pétition au ministère");
+        await MovesAsync(carried, "in-progress", new { status = "in-progress", progress = 60 });
+        await MovesAsync(abandoned, "in-progress", new { status = "in-progress", progress = 10 });
+        await MovesAsync(abandoned, "cancelled");
+
+        var article = (await (await steering.GetAsync($"/api/charter/charters/{charter}/accountability")).ReadAsync(HttpStatusCode.OK))
+            .GetProperty("articles")[0];
+        Assert.Equal(2, article.GetProperty("actions").GetInt32());
+        Assert.Equal(1, article.GetProperty("cancelled").GetInt32());
+        Assert.Equal(0, article.GetProperty("done").GetInt32());
+        Assert.Equal(60.0, article.GetProperty("progress").GetDouble()); // the cancelled one's 10 is not averaged in
+        Assert.Equal(["in-progress", "cancelled"], article.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("status").GetString()!).ToArray());
+
+        // The deadline check reminds the owner of the action carried on, not of the one cancelled.
+        var watcher = factory.Services.GetRequiredService<DeadlineWatcher>();
+        await watcher.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(1, await factory.OutboxCountAsync("ActionDeadlineApproaching", carried[(carried.LastIndexOf('/') + 1)..]));
+        Assert.Equal(0, await factory.OutboxCountAsync("ActionDeadlineApproaching", abandoned[(abandoned.LastIndexOf('/') + 1)..]));
+        await using var scope = factory.Scope(out var db);
+        var abandonedId = Guid.Parse(abandoned[(abandoned.LastIndexOf('/') + 1)..]);
+        Assert.Null(await db.Actions.Where(a => a.Id == abandonedId).Select(a => a.DeadlineNotifiedAt).SingleAsync());
     }
 }

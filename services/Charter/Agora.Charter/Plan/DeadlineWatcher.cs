@@ -17,8 +17,8 @@ public sealed class DeadlineOptions
 }
 
 /// <summary>
-/// Publishes <see cref="ActionDeadlineApproaching"/> (through the outbox) once for each unfinished action whose deadline is
-/// near, with several replicas running too (rows claimed with <c>FOR UPDATE SKIP LOCKED</c>).
+/// Publishes <see cref="ActionDeadlineApproaching"/> (through the outbox) once for each unfinished action (neither done nor
+/// cancelled) whose deadline is near, with several replicas running too (rows claimed with <c>FOR UPDATE SKIP LOCKED</c>).
 /// </summary>
 public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, TimeProvider time, IOptionsMonitor<DeadlineOptions> options,
     ILogger<DeadlineWatcher> logger) : BackgroundService
@@ -51,14 +51,16 @@ public sealed partial class DeadlineWatcher(IServiceScopeFactory scopes, TimePro
         var db = scope.ServiceProvider.GetRequiredService<CharterDbContext>();
         var now = time.GetUtcNow();
         var horizon = now + options.CurrentValue.Warning;
+        // Finished or abandoned actions are never reminded (status is stored as the enum's name).
         var done = nameof(ActionStatus.Done);
+        var cancelled = nameof(ActionStatus.Cancelled);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Claims the due actions: a watcher of another replica running at the same moment skips the rows locked here, and
         // finds them reminded once this commits, so each reminder is sent once.
         var due = await db.Actions.FromSql($"""
             SELECT * FROM actions
             WHERE deadline IS NOT NULL AND deadline <= {horizon} AND deadline > {now}
-              AND deadline_notified_at IS NULL AND status <> {done}
+              AND deadline_notified_at IS NULL AND status <> {done} AND status <> {cancelled}
             ORDER BY deadline, id
             FOR UPDATE SKIP LOCKED
             """).ToListAsync(ct);

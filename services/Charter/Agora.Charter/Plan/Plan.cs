@@ -22,23 +22,31 @@ public enum ActionStatus
     InProgress,
     Done,
     Blocked,
+
+    /// <summary>Abandoned: will not be carried out (stored as its name, like the others).</summary>
+    Cancelled,
 }
 
 /// <summary>
 /// The statuses an action may go to next: planned → in-progress → done, blocked from planned or in-progress and back out
-/// of it (to in-progress, or planned if work never started). Done is final: only an explicit reopening takes it back to
-/// in-progress or blocked. Staying in the same status is always allowed (a progress report).
+/// of it (to in-progress, or planned if work never started), cancelled from any of planned, in-progress and blocked. Done
+/// and cancelled are final: only an explicit reopening takes them back (done to in-progress or blocked, cancelled to
+/// planned or in-progress). Staying in the same status is always allowed (a progress report).
 /// </summary>
 public static class ActionLifecycle
 {
     public static IReadOnlyList<ActionStatus> Next(ActionStatus from, bool reopen = false) => from switch
     {
-        ActionStatus.Planned => [ActionStatus.InProgress, ActionStatus.Blocked],
-        ActionStatus.InProgress => [ActionStatus.Done, ActionStatus.Blocked],
-        ActionStatus.Blocked => [ActionStatus.InProgress, ActionStatus.Planned],
+        ActionStatus.Planned => [ActionStatus.InProgress, ActionStatus.Blocked, ActionStatus.Cancelled],
+        ActionStatus.InProgress => [ActionStatus.Done, ActionStatus.Blocked, ActionStatus.Cancelled],
+        ActionStatus.Blocked => [ActionStatus.InProgress, ActionStatus.Planned, ActionStatus.Cancelled],
         ActionStatus.Done => reopen ? [ActionStatus.InProgress, ActionStatus.Blocked] : [],
+        ActionStatus.Cancelled => reopen ? [ActionStatus.Planned, ActionStatus.InProgress] : [],
         _ => [],
     };
+
+    /// <summary>Done and cancelled: left only by a reopening.</summary>
+    public static bool IsFinal(ActionStatus status) => status is ActionStatus.Done or ActionStatus.Cancelled;
 
     public static bool Allows(ActionStatus from, ActionStatus to, bool reopen = false) => from == to || Next(from, reopen).Contains(to);
 }

@@ -32,7 +32,8 @@ public static class PlanApi
 
     public sealed record CreateActionRequest(string? Title, Guid? OwnerParticipantId, Guid? OwnerGroupId, DateTimeOffset? Deadline);
 
-    /// <param name="Reopen">Needed to take a done action back to in-progress or blocked (done is otherwise final).</param>
+    /// <param name="Reopen">Needed to take a done action back to in-progress or blocked, a cancelled one back to planned or
+    /// in-progress (both are otherwise final).</param>
     public sealed record UpdateActionRequest(string? Status, int? Progress, Guid? OwnerParticipantId, Guid? OwnerGroupId, DateTimeOffset? Deadline,
         bool? Reopen = null);
 
@@ -43,7 +44,11 @@ public static class PlanApi
     public sealed record ActionView(Guid Id, Guid CharterId, Guid ArticleId, string Title, Guid? OwnerParticipantId, Guid? OwnerGroupId,
         DateTimeOffset? Deadline, string Status, int Progress, IReadOnlyList<MilestoneView> Milestones);
 
-    public sealed record ArticleAccountability(Guid ArticleId, int Number, string Theme, int Actions, int Done, double Progress, IReadOnlyList<ActionView> Items);
+    /// <param name="Actions">Every action of the article, cancelled ones included (all are in <paramref name="Items"/>).</param>
+    /// <param name="Cancelled">Actions abandoned: they count in no progress.</param>
+    /// <param name="Progress">The average progress of the actions not cancelled (0 when there are none).</param>
+    public sealed record ArticleAccountability(Guid ArticleId, int Number, string Theme, int Actions, int Done, double Progress, IReadOnlyList<ActionView> Items,
+        int Cancelled);
 
     public sealed record AccountabilityView(Guid CharterId, int Version, IReadOnlyList<ArticleAccountability> Articles);
 
@@ -110,6 +115,7 @@ public static class PlanApi
         "in-progress" => ActionStatus.InProgress,
         "done" => ActionStatus.Done,
         "blocked" => ActionStatus.Blocked,
+        "cancelled" => ActionStatus.Cancelled,
         _ => null,
     };
 
@@ -212,7 +218,7 @@ public static class PlanApi
         ActionStatus? status = null;
         if (request.Status is not null && (status = ParseStatus(request.Status)) is null)
         {
-            errors.Add("status", "One of planned, in-progress, done, blocked.");
+            errors.Add("status", "One of planned, in-progress, done, blocked, cancelled.");
         }
         if (request.Progress is < 0 or > 100)
         {
@@ -265,16 +271,20 @@ public static class PlanApi
         return TypedResults.Ok(await ViewAsync(db, a, ct));
     }
 
-    /// <summary>409 <c>action-status-transition</c>, naming the statuses allowed next (also as <c>allowed</c>).</summary>
+    /// <summary>
+    /// 409 <c>action-status-transition</c>, naming the statuses allowed next (also as <c>allowed</c>), and for a final one
+    /// (done, cancelled) those a reopening allows (<c>allowedOnReopen</c>).
+    /// </summary>
     private static ProblemHttpResult TransitionRefused(ActionStatus from, ActionStatus to)
     {
         var allowed = ActionLifecycle.Next(from).Select(StatusName).ToArray();
-        var detail = from == ActionStatus.Done
-            ? "A done action is final; send reopen: true with in-progress or blocked to reopen it."
+        var final = ActionLifecycle.IsFinal(from);
+        var detail = final
+            ? $"A {StatusName(from)} action is final; send reopen: true with {string.Join(" or ", ActionLifecycle.Next(from, reopen: true).Select(StatusName))} to reopen it."
             : $"From {StatusName(from)} an action goes to {string.Join(" or ", allowed)}.";
         return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict,
             title: $"An action cannot go from {StatusName(from)} to {StatusName(to)}.", type: ProblemDetailsSetup.TypeBase + "action-status-transition",
-            extensions: from == ActionStatus.Done
+            extensions: final
                 ? new Dictionary<string, object?> { ["from"] = StatusName(from), ["allowed"] = allowed,
                     ["allowedOnReopen"] = ActionLifecycle.Next(from, reopen: true).Select(StatusName).ToArray() }
                 : new Dictionary<string, object?> { ["from"] = StatusName(from), ["allowed"] = allowed });
@@ -324,7 +334,11 @@ public static class PlanApi
         return TypedResults.Ok(await ViewAsync(db, a, ct));
     }
 
-    /// <summary>Article by article of the adopted (else current) version: its actions and how far they have come.</summary>
+    /// <summary>
+    /// Article by article of the adopted (else current) version: its actions and how far they have come. Cancelled actions
+    /// are listed and counted apart; the progress is the average of the others, so an abandoned action neither drags the
+    /// article down nor counts as done.
+    /// </summary>
     internal static async Task<Results<Ok<AccountabilityView>, ProblemHttpResult>> Accountability(Guid id, CharterDbContext db, CancellationToken ct)
     {
         var charter = await db.Charters.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -344,8 +358,11 @@ public static class PlanApi
             {
                 items.Add(await ViewAsync(db, a, ct));
             }
+            var cancelled = StatusName(ActionStatus.Cancelled);
+            var carried = items.Where(i => i.Status != cancelled).ToList();
             result.Add(new ArticleAccountability(article.LineageId, article.Number, article.Theme, items.Count,
-                items.Count(i => i.Status == "done"), items.Count == 0 ? 0 : items.Average(i => i.Progress), items));
+                items.Count(i => i.Status == "done"), carried.Count == 0 ? 0 : carried.Average(i => i.Progress), items,
+                items.Count - carried.Count));
         }
         return TypedResults.Ok(new AccountabilityView(id, version.Number, result));
     }
