@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Agora.Workshops.Tests;
 
 /// <summary>The workshops service in process on its own database and vhost, its registry eligibility check replaced by <see cref="FakeEligibility"/>.</summary>
-public sealed class WorkshopsFactory() : ServiceFactory<WorkshopsMarker, WorkshopsDbContext>("workshopsdb")
+public class WorkshopsFactory() : ServiceFactory<WorkshopsMarker, WorkshopsDbContext>("workshopsdb")
 {
     public FakeEligibility Eligibility { get; } = new();
 

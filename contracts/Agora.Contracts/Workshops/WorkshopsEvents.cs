@@ -31,6 +31,17 @@ public sealed record WorkshopSessionCancelled(
     /// constructor and older payloads stay as they were.
     /// </summary>
     public IReadOnlyList<Guid> ParticipantIds { get; init; } = [];
+
+    /// <summary>
+    /// Why the session was cancelled, as a code consumers can word in each language:
+    /// <see cref="WorkshopClosed"/> when closing its workshop cancelled it; null for a facilitator's or
+    /// steering's cancellation (their free-text reason stays in the workshops service and never travels
+    /// here) and in older payloads. Added later as an optional field; a consumer treats a code it does not
+    /// know as null.
+    /// </summary>
+    public string? Cause { get; init; }
+
+    public const string WorkshopClosed = "workshop-closed";
 }
 
 /// <param name="Status">confirmed | waitlisted</param>

@@ -32,6 +32,8 @@ public sealed class SessionCancellationTests(WorkshopsFactory factory) : IClassF
         var view = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(view.GetProperty("cancelled").GetBoolean());
         Assert.Equal("La salle est indisponible.", view.GetProperty("cancellationReason").GetString());
+        // A manager's own words are the reason: no cause code.
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("cancellationCause").ValueKind);
         var fetched = await factory.CreateClient().GetFromJsonAsync<JsonElement>($"/api/workshops/sessions/{session}");
         Assert.True(fetched.GetProperty("cancelled").GetBoolean());
         Assert.Equal(0, fetched.GetProperty("confirmed").GetInt32());
@@ -51,8 +53,9 @@ public sealed class SessionCancellationTests(WorkshopsFactory factory) : IClassF
         Assert.Equal(session, cancelled.GetProperty("sessionId").GetGuid());
         var named = cancelled.GetProperty("participantIds").EnumerateArray().Select(e => e.GetGuid()).ToList();
         Assert.Equal(people.Order(), named.Order());
-        // Ids and times only: the reason (free text) and nothing personal travels in the event.
-        Assert.Equal(["cancelledAt", "participantIds", "sessionId", "workshopId"], cancelled.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        // Ids, times and a cause code only: the reason (free text) and nothing personal travels in the event; no cause for a manager's cancellation.
+        Assert.Equal(["cancelledAt", "cause", "participantIds", "sessionId", "workshopId"], cancelled.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(JsonValueKind.Null, cancelled.GetProperty("cause").ValueKind);
     }
 
     [Fact]
@@ -161,12 +164,20 @@ public sealed class SessionCancellationTests(WorkshopsFactory factory) : IClassF
         Assert.Equal(0, sessions[future].GetProperty("waitlisted").GetInt32());
         Assert.False(sessions[started].GetProperty("cancelled").GetBoolean());
         Assert.False(sessions[past].GetProperty("cancelled").GetBoolean());
+        // The cause as a code front ends word in the reader's language; the English reason kept for older clients.
+        Assert.Equal("workshop-closed", sessions[future].GetProperty("cancellationCause").GetString());
+        Assert.Equal("The workshop was closed.", sessions[future].GetProperty("cancellationReason").GetString());
+        var fetched = await factory.CreateClient().GetFromJsonAsync<JsonElement>($"/api/workshops/sessions/{future}");
+        Assert.Equal("workshop-closed", fetched.GetProperty("cancellationCause").GetString());
+        var earlier = await factory.CreateClient().GetFromJsonAsync<JsonElement>($"/api/workshops/sessions/{alreadyCancelled}");
+        Assert.Equal(("earlier", JsonValueKind.Null), (earlier.GetProperty("cancellationReason").GetString(), earlier.GetProperty("cancellationCause").ValueKind));
 
         await using (var scope = factory.Scope(out var db))
         {
             var stored = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == future);
             Assert.NotNull(stored.CancelledAt);
             Assert.Equal(Agora.Workshops.Programme.ProgrammeApi.ClosedWorkshopReason, stored.CancellationReason);
+            Assert.Equal("workshop-closed", stored.CancellationCause);
             var registrations = await db.Registrations.AsNoTracking().Where(r => r.SessionId == future).ToListAsync();
             Assert.Equal(2, registrations.Count);
             Assert.All(registrations, r => Assert.Equal(RegistrationStatus.Cancelled, r.Status));
@@ -177,7 +188,9 @@ public sealed class SessionCancellationTests(WorkshopsFactory factory) : IClassF
         }
         // The event a single cancellation publishes, naming the confirmed and the waitlisted; nobody promoted; nothing for the others.
         var cancelled = Assert.Single(await arrange.EventsAsync("WorkshopSessionCancelled", future));
-        Assert.Equal(["cancelledAt", "participantIds", "sessionId", "workshopId"], cancelled.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["cancelledAt", "cause", "participantIds", "sessionId", "workshopId"], cancelled.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        // The cause as a code, so that notifications words it in each registrant's language.
+        Assert.Equal("workshop-closed", cancelled.GetProperty("cause").GetString());
         Assert.Equal(workshop, cancelled.GetProperty("workshopId").GetGuid());
         Assert.Equal(new[] { confirmed, waitlisted }.Order(), cancelled.GetProperty("participantIds").EnumerateArray().Select(e => e.GetGuid()).Order());
         Assert.Empty(await arrange.EventsAsync("WaitlistPromoted", future));

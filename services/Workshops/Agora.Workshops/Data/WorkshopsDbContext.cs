@@ -70,6 +70,7 @@ public sealed class WorkshopsDbContext(DbContextOptions<WorkshopsDbContext> opti
             e.Property(s => s.Room).HasMaxLength(100);
             e.Property(s => s.Link).HasMaxLength(500);
             e.Property(s => s.CancellationReason).HasMaxLength(SessionCancellation.MaxReasonLength);
+            e.Property(s => s.CancellationCause).HasMaxLength(50);
             e.HasIndex(s => s.WorkshopId);
             e.HasIndex(s => s.StartsAt);
             e.HasOne<Workshop>().WithMany().HasForeignKey(s => s.WorkshopId);

@@ -104,7 +104,10 @@ public static class ProgrammeApi
         return TypedResults.Ok(View(w, await SessionViewsAsync(db, [w.Id], ct)));
     }
 
-    /// <summary>The cancellation reason of the sessions a workshop's closing cancels.</summary>
+    /// <summary>
+    /// The cancellation reason of the sessions a workshop's closing cancels, kept in English for older clients;
+    /// their cause, <see cref="WorkshopSessionCancelled.WorkshopClosed"/>, is what front ends and notifications word.
+    /// </summary>
     public const string ClosedWorkshopReason = "The workshop was closed.";
 
     internal static async Task<Results<Ok<WorkshopView>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(Guid id, StatusInput input, ClaimsPrincipal user,
@@ -150,7 +153,7 @@ public static class ProgrammeApi
                     var session = (await SeatAllocator.LockSessionAsync(db, sessionId, ct))!;
                     if (!session.Cancelled && session.StartsAt > now)
                     {
-                        await SessionCancellation.CancelLockedAsync(db, session, ClosedWorkshopReason, now, ct);
+                        await SessionCancellation.CancelLockedAsync(db, session, ClosedWorkshopReason, WorkshopSessionCancelled.WorkshopClosed, now, ct);
                     }
                 }
                 await db.SaveChangesAsync(ct);

@@ -46,7 +46,8 @@ public sealed record SessionView(
     bool ReservationsReleased,
     bool Cancelled,
     DateTimeOffset? CancelledAt = null,
-    string? CancellationReason = null);
+    string? CancellationReason = null,
+    string? CancellationCause = null);
 
 public sealed record CancelSessionInput(string? Reason);
 

@@ -62,7 +62,7 @@ public static class SessionCancellation
             {
                 return (false, Problems.Conflict("session-started", "A session that has started or is over cannot be cancelled."));
             }
-            await CancelLockedAsync(db, session, reason, now, ct);
+            await CancelLockedAsync(db, session, reason, cause: null, now, ct);
             await db.SaveChangesAsync(ct);
             return (true, TypedResults.Ok(SessionRules.View(session, 0, 0)));
         }, ct);
@@ -71,9 +71,11 @@ public static class SessionCancellation
     /// <summary>
     /// Cancels <paramref name="session"/>, whose row lock the caller's transaction holds: its live
     /// registrations are cancelled (nobody promoted) and <see cref="WorkshopSessionCancelled"/> names them;
-    /// the caller saves. Used by <c>POST /sessions/{id}/cancel</c> and by closing a workshop.
+    /// the caller saves. Used by <c>POST /sessions/{id}/cancel</c> (<paramref name="cause"/> null: the manager's
+    /// reason says why) and by closing a workshop (<see cref="WorkshopSessionCancelled.WorkshopClosed"/>), the
+    /// cause travelling in the event so that consumers can word it in each language.
     /// </summary>
-    internal static async Task CancelLockedAsync(WorkshopsDbContext db, Session session, string reason, DateTimeOffset now, CancellationToken ct)
+    internal static async Task CancelLockedAsync(WorkshopsDbContext db, Session session, string reason, string? cause, DateTimeOffset now, CancellationToken ct)
     {
         var live = await db.Registrations.Where(r => r.SessionId == session.Id && r.Status != RegistrationStatus.Cancelled)
             .OrderBy(r => r.Sequence).ToListAsync(ct);
@@ -85,6 +87,7 @@ public static class SessionCancellation
         session.Cancelled = true;
         session.CancelledAt = now;
         session.CancellationReason = reason;
-        db.AddEvent(new WorkshopSessionCancelled(session.WorkshopId, session.Id, now) { ParticipantIds = live.Select(r => r.ParticipantId).ToList() }, now);
+        session.CancellationCause = cause;
+        db.AddEvent(new WorkshopSessionCancelled(session.WorkshopId, session.Id, now) { ParticipantIds = live.Select(r => r.ParticipantId).ToList(), Cause = cause }, now);
     }
 }

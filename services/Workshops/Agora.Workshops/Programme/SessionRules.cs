@@ -134,7 +134,7 @@ public static class SessionRules
         s.Id, s.WorkshopId, s.StartsAt, s.EndsAt, TunisTime.Format(s.StartsAt), TunisTime.Format(s.EndsAt), TunisTime.ZoneId,
         s.Mode, s.Venue, s.Room, s.Link, s.Capacity, confirmed, waitlisted,
         s.Reservations.OrderBy(r => r.Constituency, StringComparer.Ordinal).Select(r => new ReservationView(r.Constituency, r.Seats)).ToList(),
-        s.ReservationsReleasedAt is not null, s.Cancelled, s.CancelledAt, s.CancellationReason);
+        s.ReservationsReleasedAt is not null, s.Cancelled, s.CancelledAt, s.CancellationReason, s.CancellationCause);
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -107,6 +107,13 @@ public sealed class Session
     /// <summary>Why the session was cancelled, as its manager wrote it (shown with the session).</summary>
     public string? CancellationReason { get; set; }
 
+    /// <summary>
+    /// Why the session was cancelled, as a code a front end words in the reader's language: "workshop-closed"
+    /// when closing its workshop cancelled it (<see cref="CancellationReason"/> then holds an English
+    /// sentence kept for older clients); null for a manager's cancellation, whose own words are the reason.
+    /// </summary>
+    public string? CancellationCause { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public List<SeatReservation> Reservations { get; set; } = [];
