@@ -7,7 +7,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Notifications.Reminders;
 
-/// <summary>A cancelled session: its registrants (those the event names, confirmed or waitlisted) are told and its pending reminders dropped.</summary>
+/// <summary>
+/// A cancelled session: its registrants (those the event names, confirmed or waitlisted) are told and its pending reminders dropped.
+/// The event's <c>Cause</c> picks the text: "workshop-closed" says, in each language, that the workshop was closed
+/// (<c>session.cancelled.workshop-closed</c>); none, or one not known here, the plain <c>session.cancelled</c>.
+/// </summary>
 public sealed class WorkshopSessionCancelledConsumer(NotificationsDbContext db, Dispatcher dispatcher, TimeProvider time) : IConsumer<WorkshopSessionCancelled>
 {
     public Task Consume(ConsumeContext<WorkshopSessionCancelled> context)
@@ -21,7 +25,8 @@ public sealed class WorkshopSessionCancelledConsumer(NotificationsDbContext db, 
             registrants = [.. (m.ParticipantIds ?? []).Union(registrants)];
             await db.Reminders.Where(r => r.SessionId == m.SessionId && r.DispatchedAt == null).ExecuteDeleteAsync(ct);
             await db.Registrants.Where(r => r.SessionId == m.SessionId).ExecuteDeleteAsync(ct);
-            await dispatcher.DispatchAsync(context.MessageId!.Value, "session.cancelled", new Dictionary<string, string>(), registrants, ct);
+            var template = m.Cause == WorkshopSessionCancelled.WorkshopClosed ? "session.cancelled.workshop-closed" : "session.cancelled";
+            await dispatcher.DispatchAsync(context.MessageId!.Value, template, new Dictionary<string, string>(), registrants, ct);
         }, time);
     }
 }
