@@ -40,6 +40,22 @@ public sealed record ParticipantProfileChanged(
     ConstituencyAttributes Constituency,
     DateTimeOffset ChangedAt);
 
+/// <summary>
+/// What a service needs to route messages to a participant, and nothing more: kind, preferred language and consented
+/// governorate. Published with every <see cref="ParticipantProfileChanged"/>, in the same transaction and with the same
+/// <paramref name="ChangedAt"/>, for consumers that must not receive the other constituency attributes (notifications).
+/// A consumer ignores one older than what it already applied.
+/// </summary>
+/// <param name="Kind">organization | movement | individual</param>
+/// <param name="PreferredLanguage">ar | fr | en</param>
+/// <param name="Governorate">As in <see cref="ConstituencyAttributes.Governorate"/>: null when not declared or not consented.</param>
+public sealed record ParticipantRoutingChanged(
+    Guid ParticipantId,
+    string Kind,
+    string PreferredLanguage,
+    string? Governorate,
+    DateTimeOffset ChangedAt);
+
 /// <summary>The participant asked for erasure: every service removes or anonymizes what it holds about them.</summary>
 public sealed record ParticipantErased(
     Guid ParticipantId,

@@ -208,6 +208,46 @@ public sealed class ParticipantProfileTests(RegistryFactory factory) : IClassFix
         Assert.Equal(count, (await Api.EventsAsync<ParticipantProfileChanged>(factory, id)).Count);
     }
 
+    [Fact]
+    public async Task Registering_and_editing_the_profile_publish_the_routing_event_with_kind_language_and_governorate_only()
+    {
+        // The record itself: a field added to it would reach notifications, which must not learn gender, age band, occupation or themes.
+        Assert.Equal(["ChangedAt", "Governorate", "Kind", "ParticipantId", "PreferredLanguage"],
+            typeof(ParticipantRoutingChanged).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        var id = await Api.RegisterAsync(client, "individual");
+        Assert.Single(await Api.EventsAsync<ParticipantRoutingChanged>(factory, id));
+        var me = factory.ClientFor(id, Roles.Participant);
+        await me.PatchAsJsonAsync("/api/registry/me", new
+        {
+            governorate = "kebili", themes = new[] { "environment" }, preferredLanguage = "fr",
+            demographics = new { gender = "female", ageBand = "50-64", occupation = "researcher" }, demographicsConsent = true,
+        }).JsonAsync(HttpStatusCode.OK);
+
+        var profiles = await Api.EventsAsync<ParticipantProfileChanged>(factory, id);
+        var routings = await Api.EventsAsync<ParticipantRoutingChanged>(factory, id);
+        Assert.Equal(2, profiles.Count);
+        Assert.Equal(2, routings.Count);
+        var (profile, routing) = (profiles.Last(), routings.Last());
+        Assert.Equal("female", profile.GetProperty("constituency").GetProperty("gender").GetString());
+        Assert.Equal(id, routing.GetProperty("participantId").GetGuid());
+        Assert.Equal(("individual", "fr", "kebili"),
+            (routing.GetProperty("kind").GetString(), routing.GetProperty("preferredLanguage").GetString(), routing.GetProperty("governorate").GetString()));
+        Assert.Equal(profile.GetProperty("changedAt").GetDateTimeOffset(), routing.GetProperty("changedAt").GetDateTimeOffset());
+        Assert.Equal(["changedAt", "governorate", "kind", "participantId", "preferredLanguage"],
+            routing.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        foreach (var value in new[] { "female", "50-64", "researcher", "environment", "gender", "ageBand", "occupation", "themes", "constituency" })
+        {
+            Assert.DoesNotContain(value, routing.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        // Withdrawing consent clears the governorate there too, and every profile event has its routing event.
+        await me.PatchAsJsonAsync("/api/registry/me", new { demographicsConsent = false }).JsonAsync(HttpStatusCode.OK);
+        var withdrawn = (await Api.EventsAsync<ParticipantRoutingChanged>(factory, id)).Last();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, withdrawn.GetProperty("governorate").ValueKind);
+        Assert.Equal((await Api.EventsAsync<ParticipantProfileChanged>(factory, id)).Count, (await Api.EventsAsync<ParticipantRoutingChanged>(factory, id)).Count);
+    }
+
     private async Task<(int, int)> CountAsync()
     {
         await using var scope = factory.Scope(out var db);

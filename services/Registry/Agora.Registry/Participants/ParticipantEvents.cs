@@ -5,7 +5,7 @@ using Agora.Registry.Privacy;
 
 namespace Agora.Registry.Participants;
 
-/// <summary>The events a participant's changes raise: ids, kind, language, themes and consented attributes only.</summary>
+/// <summary>The events a participant's changes raise: ids, kind, language, themes and consented attributes only, each to the services that use them.</summary>
 public static class ParticipantEvents
 {
     /// <summary>
@@ -20,8 +20,18 @@ public static class ParticipantEvents
         return new ConstituencyAttributes(governorate, demographics?.Gender, demographics?.AgeBand, demographics?.Occupation);
     }
 
-    public static void ProfileChanged(RegistryDbContext db, Participant p, PersonalDataProtector protector, DateTimeOffset now) =>
-        db.AddEvent(new ParticipantProfileChanged(p.Id, Participant.KindName(p.Kind), p.PreferredLanguage, [.. p.Themes], Constituency(p, protector), now), now);
+    /// <summary>
+    /// The profile for the services that count constituencies (charter, workshops) and, in the same outbox and with the same
+    /// time, the routing fields alone (kind, language, consented governorate) for notifications, which must not receive gender,
+    /// age band, occupation or themes.
+    /// </summary>
+    public static void ProfileChanged(RegistryDbContext db, Participant p, PersonalDataProtector protector, DateTimeOffset now)
+    {
+        var constituency = Constituency(p, protector);
+        var kind = Participant.KindName(p.Kind);
+        db.AddEvent(new ParticipantProfileChanged(p.Id, kind, p.PreferredLanguage, [.. p.Themes], constituency, now), now);
+        db.AddEvent(new ParticipantRoutingChanged(p.Id, kind, p.PreferredLanguage, constituency.Governorate, now), now);
+    }
 
     public static void Activated(RegistryDbContext db, Participant p, DateTimeOffset now) =>
         db.AddEvent(new ParticipantActivated(p.Id, Participant.KindName(p.Kind), p.FoundingCallVersion!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), now), now);
