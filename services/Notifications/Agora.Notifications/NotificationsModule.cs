@@ -30,7 +30,7 @@ public static class NotificationsModule
         builder.AddAgoraMessaging<NotificationsDbContext>("notifications", bus =>
         {
             bus.AddConsumer<ParticipantRegisteredConsumer>();
-            bus.AddConsumer<ParticipantProfileChangedConsumer>();
+            bus.AddConsumer<ParticipantRoutingChangedConsumer>();
             bus.AddConsumer<ParticipantErasedConsumer>();
             bus.AddConsumer<ParticipantVettingDecidedConsumer>();
             bus.AddConsumer<OneTimeCodeIssuedConsumer>();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agora.Contracts.Registry;
 using Agora.Contracts.Workshops;
+using Agora.Messaging;
 using Agora.ServiceDefaults;
 using Agora.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -31,8 +32,14 @@ public sealed class ErasureTests(NotificationsFactory factory) : IClassFixture<N
             return await d.Erased.AnyAsync(e => e.ParticipantId == id);
         }, because: "the erasure to be applied");
         await factory.PublishAsync(new MinutesPublished(Guid.NewGuid(), null, 1, [id, kept], DateTimeOffset.UtcNow));
-        await factory.PublishAsync(new ParticipantProfileChanged(id, "individual", "ar", [], new ConstituencyAttributes("sfax", null, null, null), DateTimeOffset.UtcNow));
+        var routing = Guid.NewGuid();
+        await factory.PublishAsync(new ParticipantRoutingChanged(id, "individual", "ar", "sfax", DateTimeOffset.UtcNow), routing);
         await factory.WaitForDeliveriesAsync(kept, d => d.Count == 4, "the later event for the other participant");
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var s = factory.Scope(out var d);
+            return await d.Set<ConsumedMessage>().AnyAsync(m => m.MessageId == routing);
+        }, because: "the later routing change to be consumed");
 
         await using var scope = factory.Scope(out var db);
         Assert.False(await db.Notifications.AnyAsync(n => n.ParticipantId == id));

@@ -9,7 +9,7 @@ public static class ParticipantDirectory
 {
     /// <summary>
     /// Records what an event says of a participant, in one statement (<c>INSERT … ON CONFLICT</c>): the registry publishes
-    /// <c>ParticipantRegistered</c> and <c>ParticipantProfileChanged</c> together, and their consumers, running at the same
+    /// <c>ParticipantRegistered</c> and <c>ParticipantRoutingChanged</c> together, and their consumers, running at the same
     /// time, would otherwise both insert and one fail on the key. An event older (<paramref name="changedAt"/>) than what the
     /// row holds changes nothing, so events applied out of order never undo a later change. An unsupported language keeps the
     /// row's (Arabic for a new row); the governorate changes only when <paramref name="setGovernorate"/> (the profile event
