@@ -42,9 +42,10 @@ public sealed record ParticipantProfileChanged(
 
 /// <summary>
 /// What a service needs to route messages to a participant, and nothing more: kind, preferred language and consented
-/// governorate. Published with every <see cref="ParticipantProfileChanged"/>, in the same transaction and with the same
-/// <paramref name="ChangedAt"/>, for consumers that must not receive the other constituency attributes (notifications).
-/// A consumer ignores one older than what it already applied.
+/// governorate. Published at registration and whenever one of these changes, always beside a
+/// <see cref="ParticipantProfileChanged"/> in the same transaction and with the same <paramref name="ChangedAt"/> (not when
+/// only themes or demographic answers changed), for consumers that must not receive the other constituency attributes
+/// (notifications). A consumer ignores one older than what it already applied.
 /// </summary>
 /// <param name="Kind">organization | movement | individual</param>
 /// <param name="PreferredLanguage">ar | fr | en</param>

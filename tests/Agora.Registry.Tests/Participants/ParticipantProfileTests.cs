@@ -241,11 +241,19 @@ public sealed class ParticipantProfileTests(RegistryFactory factory) : IClassFix
             Assert.DoesNotContain(value, routing.GetRawText(), StringComparison.OrdinalIgnoreCase);
         }
 
-        // Withdrawing consent clears the governorate there too, and every profile event has its routing event.
+        // A change of occupation and themes alone is not a routing change: notifications does not learn of it at all.
+        await me.PatchAsJsonAsync("/api/registry/me", new
+        {
+            themes = new[] { "labour" }, demographics = new { gender = "female", ageBand = "50-64", occupation = "lawyer" },
+        }).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(3, (await Api.EventsAsync<ParticipantProfileChanged>(factory, id)).Count);
+        Assert.Equal(2, (await Api.EventsAsync<ParticipantRoutingChanged>(factory, id)).Count);
+
+        // Withdrawing consent clears the individual's governorate: a routing change.
         await me.PatchAsJsonAsync("/api/registry/me", new { demographicsConsent = false }).JsonAsync(HttpStatusCode.OK);
         var withdrawn = (await Api.EventsAsync<ParticipantRoutingChanged>(factory, id)).Last();
+        Assert.Equal(3, (await Api.EventsAsync<ParticipantRoutingChanged>(factory, id)).Count);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, withdrawn.GetProperty("governorate").ValueKind);
-        Assert.Equal((await Api.EventsAsync<ParticipantProfileChanged>(factory, id)).Count, (await Api.EventsAsync<ParticipantRoutingChanged>(factory, id)).Count);
     }
 
     private async Task<(int, int)> CountAsync()

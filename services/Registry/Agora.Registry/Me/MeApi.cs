@@ -122,9 +122,10 @@ public static class MeApi
             p.DirectoryOptIn = optIn;
         }
         p.UpdatedAt = now;
-        if (before != ParticipantEvents.Constituency(p, protector) || language != p.PreferredLanguage || themesBefore != string.Join(',', p.Themes))
+        var after = ParticipantEvents.Constituency(p, protector);
+        if (before != after || language != p.PreferredLanguage || themesBefore != string.Join(',', p.Themes))
         {
-            ParticipantEvents.ProfileChanged(db, p, protector, now);
+            ParticipantEvents.ProfileChanged(db, p, protector, now, routingChanged: before.Governorate != after.Governorate || language != p.PreferredLanguage);
         }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(View(p));

@@ -23,14 +23,19 @@ public static class ParticipantEvents
     /// <summary>
     /// The profile for the services that count constituencies (charter, workshops) and, in the same outbox and with the same
     /// time, the routing fields alone (kind, language, consented governorate) for notifications, which must not receive gender,
-    /// age band, occupation or themes.
+    /// age band, occupation or themes. <paramref name="routingChanged"/> false (only themes or demographic answers changed)
+    /// leaves the routing event out: notifications does not even learn that something else changed.
     /// </summary>
-    public static void ProfileChanged(RegistryDbContext db, Participant p, PersonalDataProtector protector, DateTimeOffset now)
+    public static void ProfileChanged(RegistryDbContext db, Participant p, PersonalDataProtector protector, DateTimeOffset now,
+        bool routingChanged = true)
     {
         var constituency = Constituency(p, protector);
         var kind = Participant.KindName(p.Kind);
         db.AddEvent(new ParticipantProfileChanged(p.Id, kind, p.PreferredLanguage, [.. p.Themes], constituency, now), now);
-        db.AddEvent(new ParticipantRoutingChanged(p.Id, kind, p.PreferredLanguage, constituency.Governorate, now), now);
+        if (routingChanged)
+        {
+            db.AddEvent(new ParticipantRoutingChanged(p.Id, kind, p.PreferredLanguage, constituency.Governorate, now), now);
+        }
     }
 
     public static void Activated(RegistryDbContext db, Participant p, DateTimeOffset now) =>
