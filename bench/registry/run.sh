@@ -44,7 +44,7 @@ psql -d $db -c "VACUUM ANALYZE participants"
 (cd $reg; exec dotnet Agora.Registry.dll) >$work/registry.log 2>&1 & reg_pid=$!
 gw=gateway/Agora.Gateway/bin/Release/net10.0
 (cd $gw; Agora__RestPort=5190 Agora__GrpcPort=5193 Gateway__RateLimitPermits=100000000 \
-  ReverseProxy__Clusters__registry__Destinations__primary__Address=http://127.0.0.1:5191/ \
+  ReverseProxy__Clusters__registry__Destinations__primary__Address=http://127.0.0.1:5192/ \
   exec dotnet Agora.Gateway.dll) >$work/gateway.log 2>&1 & gw_pid=$!
 trap 'kill $reg_pid $gw_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"
   curl -fsS -o /dev/null -X DELETE "${AGORA_TEST_RABBITMQ_MANAGEMENT}api/vhosts/$vhost" || true' EXIT

@@ -363,7 +363,8 @@ function checkGateway(p, settings, chart, portsByComponent) {
 
   // Every cluster destination the code declares is pointed at the right Service and port.
   for (const [clusterId, cluster] of Object.entries(clusters)) {
-    const grpc = clusterId.endsWith("-grpc");
+    // A cluster spoken to over HTTP/2 goes to the Service's grpc port (HTTP/2 only), any other to its http port.
+    const grpc = String(lookup(cluster, "HttpRequest:Version") ?? "").startsWith("2");
     const destinations = Object.keys(lookup(cluster, "Destinations") ?? {});
     if (destinations.length === 0) fail(`cluster ${clusterId} has no destinations in appsettings.json`);
     for (const dest of destinations) {
@@ -383,11 +384,6 @@ function checkGateway(p, settings, chart, portsByComponent) {
       else if (codePort !== undefined && codePort !== port) fail(`${envName}=${address}: port ${port}, but ${component}'s appsettings.json says ${portName} is ${codePort}`);
       else ok(`cluster ${clusterId} -> ${address} (${component} ${portName})`);
     }
-    if (grpc) {
-      const version = String(lookup(cluster, "HttpRequest:Version") ?? "");
-      if (version.startsWith("2")) ok(`cluster ${clusterId} asks for HTTP/2`);
-      else fail(`gRPC cluster ${clusterId} lacks "HttpRequest": { "Version": "2" } (plain-text gRPC needs HTTP/2)`);
-    }
   }
   // The chart sets no destination for a cluster the code no longer has.
   for (const k of chart.env.keys()) {
@@ -406,9 +402,12 @@ function checkGateway(p, settings, chart, portsByComponent) {
     const rest = routeList.find((r) => r.cluster === svc.component);
     if (rest && rest.path.toLowerCase().startsWith(`/api/${svc.component}/`)) ok(`route ${rest.path} -> ${svc.component}`);
     else fail(`no REST route /api/${svc.component}/{**catch-all} -> cluster ${svc.component}`);
-    const grpc = routeList.find((r) => r.cluster === `${svc.component}-grpc`);
-    if (grpc && grpc.path.startsWith(`/agora.${svc.component}.v1.`)) ok(`route ${grpc.path} -> ${svc.component}-grpc`);
-    else fail(`no gRPC route /agora.${svc.component}.v1.…/{**} -> cluster ${svc.component}-grpc`);
+    const grpc = routeList.find((r) => r.path.startsWith(`/agora.${svc.component}.v1.`));
+    const grpcCluster = grpc && Object.entries(clusters).find(([c]) => c.toLowerCase() === grpc.cluster.toLowerCase())?.[1];
+    if (!grpc) fail(`no gRPC route /agora.${svc.component}.v1.…/{**}`);
+    else if (!String(lookup(grpcCluster ?? {}, "HttpRequest:Version") ?? "").startsWith("2"))
+      fail(`gRPC route ${grpc.path} -> cluster ${grpc.cluster}, which lacks "HttpRequest": { "Version": "2" } (plain-text gRPC needs HTTP/2)`);
+    else ok(`route ${grpc.path} -> ${grpc.cluster} (HTTP/2)`);
   }
   // The chart sends the ingress traffic to the gateway's matching ports.
   for (const ing of byKind("Ingress")) {

@@ -42,11 +42,10 @@ function makeTree(root) {
     write(`${dir}/Program.cs`, `if (args.Contains("--migrate")) { return; }\n${db}\nvar mq = builder.Configuration.GetConnectionString("rabbitmq");\n`);
   }
   const Routes = {}, Clusters = {};
-  for (const [svc, [r, g]] of Object.entries(SERVICES)) {
+  for (const [svc, [, g]] of Object.entries(SERVICES)) {
     Routes[svc] = { ClusterId: svc, Match: { Path: `/api/${svc}/{**catch-all}` } };
-    Routes[`${svc}-grpc`] = { ClusterId: `${svc}-grpc`, Match: { Path: `/agora.${svc}.v1.{**grpc}` } };
-    Clusters[svc] = { Destinations: { primary: { Address: `http://localhost:${r}` } } };
-    Clusters[`${svc}-grpc`] = { HttpRequest: { Version: "2", VersionPolicy: "RequestVersionExact" }, Destinations: { primary: { Address: `http://localhost:${g}` } } };
+    Routes[`${svc}-grpc`] = { ClusterId: svc, Match: { Path: `/agora.${svc}.v1.{**grpc}` } };
+    Clusters[svc] = { HttpRequest: { Version: "2", VersionPolicy: "RequestVersionExact" }, Destinations: { primary: { Address: `http://localhost:${g}` } } };
   }
   const gw = `${root}/gateway/Agora.Gateway`;
   write(`${gw}/Agora.Gateway.csproj`, ref.replace("..\\..\\Agora.ServiceDefaults", "..\\..\\services\\Agora.ServiceDefaults"));
@@ -69,6 +68,8 @@ const BREAKS = [
   ["no readiness endpoint", (t) => edit(`${t}/services/Agora.ServiceDefaults/Extensions.cs`, "/health/ready", "/healthz"), /no "\/health\/ready"/],
   ["no --migrate", (t) => edit(`${t}/services/Notifications/Agora.Notifications/Program.cs`, "--migrate", "--upgrade-db"), /no "--migrate"/],
   ["a new YARP cluster", (t) => edit(`${t}/gateway/Agora.Gateway/appsettings.json`, '"Clusters": {', '"Clusters": {\n "search": { "Destinations": { "primary": { "Address": "http://localhost:5501" } } },'), /ReverseProxy__Clusters__search__Destinations__primary__Address/],
+  ["a gRPC route to a cluster not spoken to over HTTP/2", (t) => edit(`${t}/gateway/Agora.Gateway/appsettings.json`, '"Version": "2"', '"Version": "1.1"'),
+    /lacks "HttpRequest": \{ "Version": "2" \}/],
   ["a chart variable nothing reads (the code renamed its key)", (t) => edit(`${t}/services/Agora.ServiceDefaults/Keys.cs`, '"Notifications:Smtp:Host"', '"Mail:Smtp:Host"'),
     /chart sets Notifications__Smtp__Host but no code or appsettings key/],
   ["a loopback value in appsettings.json the chart does not override", (t) => edit(`${t}/services/Charter/Agora.Charter/appsettings.json`, '"Agora":', '"Charter": { "Search": { "Url": "http://127.0.0.1:9200" } },\n  "Agora":'),

@@ -20,8 +20,9 @@ public static class ServiceDefaultsExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Listens on <c>Agora:RestPort</c> (HTTP/1.1) and <c>Agora:GrpcPort</c> (HTTP/2 only, for
-    /// plain-text gRPC) at <c>Agora:ListenAddress</c>, and wires telemetry, health and errors.
+    /// Listens on <c>Agora:RestPort</c> (HTTP/1.1: probes, direct calls) and <c>Agora:GrpcPort</c> (HTTP/2 only, plain
+    /// text: gRPC, and everything the gateway forwards, REST included) at <c>Agora:ListenAddress</c>, and wires telemetry,
+    /// health and errors.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {

@@ -86,8 +86,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         };
         foreach (var (service, ports) in Ports)
         {
-            env[$"ReverseProxy__Clusters__{service}__Destinations__primary__Address"] = $"http://127.0.0.1:{ports.RestPort}";
-            env[$"ReverseProxy__Clusters__{service}-grpc__Destinations__primary__Address"] = $"http://127.0.0.1:{ports.GrpcPort}";
+            env[$"ReverseProxy__Clusters__{service}__Destinations__primary__Address"] = $"http://127.0.0.1:{ports.GrpcPort}";
         }
         foreach (var (key, value) in settings)
         {

@@ -80,7 +80,7 @@ try
         ["Agora__GrpcPort"] = $"{gatewayGrpcPort}",
         ["Agora__Auth__Authority"] = authority,
         ["Gateway__RateLimitPermits"] = "100000000",
-        ["ReverseProxy__Clusters__workshops__Destinations__primary__Address"] = $"http://127.0.0.1:{restPort}",
+        ["ReverseProxy__Clusters__workshops__Destinations__primary__Address"] = $"http://127.0.0.1:{grpcPort}",
         ["Logging__LogLevel__Default"] = "Warning",
     }));
 

@@ -218,11 +218,10 @@ Notifications__Sms__Sender: {{ $root.Values.sms.sender | quote }}
 Notifications__Sms__Timeout: {{ $root.Values.sms.timeout | quote }}
 {{- end }}
 {{- if eq $c.kind "gateway" }}
-{{- /* YARP: one REST cluster <svc> and one gRPC cluster <svc>-grpc per service, destination "primary". */}}
+{{- /* YARP: one cluster <svc> per service (REST and gRPC, HTTP/2 without TLS to its grpc port), destination "primary". */}}
 {{- range $svcName, $svc := $root.Values.services }}
 {{- if $svc.enabled }}
-{{ printf "ReverseProxy__Clusters__%s__Destinations__primary__Address" $svcName }}: {{ printf "http://%s:%d" (include "agora.componentName" (list $root $svcName)) ($svc.restPort | int) | quote }}
-{{ printf "ReverseProxy__Clusters__%s-grpc__Destinations__primary__Address" $svcName }}: {{ printf "http://%s:%d" (include "agora.componentName" (list $root $svcName)) ($svc.grpcPort | int) | quote }}
+{{ printf "ReverseProxy__Clusters__%s__Destinations__primary__Address" $svcName }}: {{ printf "http://%s:%d" (include "agora.componentName" (list $root $svcName)) ($svc.grpcPort | int) | quote }}
 {{- end }}
 {{- end }}
 {{- end }}
