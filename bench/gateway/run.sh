@@ -113,7 +113,9 @@ mean anything, not the absolute numbers.
 
 Command: \`${process_env:+PROCESS_ENV=\"$process_env\" }${RESULTS:+RESULTS=$results }bash bench/gateway/run.sh\` (DURATION=${duration}s per measurement, ${connections} keep-alive connections, HTTP/1.1;
 every path warmed up for WARMUP=${warmup}s first).
-Endpoint: \`GET /api/registry/about\` (anonymous, no database), Release build.
+Endpoint: \`GET /api/registry/about\` (anonymous, no database), Release build. Clients speak HTTP/1.1 to every path; the
+gateway forwards over HTTP/2 without TLS to the registry's HTTP/2 port (:5102, its configuration), nginx and YARP alone
+over HTTP/1.1 keep-alive to its REST port (:5101).
 Maximum rate: \`wrk -t1 -c${connections} -d${duration}s --latency <url>\` after a 3 s warm-up.
 Latency at half the direct maximum (${half}/s): \`PACE_MS=${pace} wrk -t1 -c${paced_conns} -d${duration}s --latency -s bench/gateway/paced.lua <url>\`
 after a 3 s warm-up (each connection pauses ${pace} ms after every response: about ${half}/s in all; the rate
