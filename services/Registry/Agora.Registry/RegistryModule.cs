@@ -24,6 +24,7 @@ public static class RegistryModule
         // Pooled: building a context per request was a measurable share of a directory search's CPU.
         builder.AddServiceDatabase<RegistryDbContext>("registrydb", pooled: true);
         builder.Services.AddSingleton<KnownThemes>();
+        builder.Services.Configure<MembershipOptions>(builder.Configuration.GetSection(MembershipOptions.Section));
         builder.AddAgoraMessaging<RegistryDbContext>("registry");
         // One key ring for all replicas, so a sign-in cookie issued by one is read by the others.
         builder.Services.AddDataProtection().SetApplicationName("agora-registry").PersistKeysToDbContext<RegistryDbContext>();

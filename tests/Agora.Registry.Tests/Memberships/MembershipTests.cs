@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Agora.Contracts.Registry;
 using Agora.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agora.Registry.Tests.Memberships;
 
@@ -170,6 +171,105 @@ public sealed class MembershipTests(MembershipFactory factory) : IClassFixture<M
         await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
         var events = await Api.EventsAsync<MembershipInvited>(factory, invitee);
         Assert.Equal(["spokesperson", "member"], events.Select(e => e.GetProperty("role").GetString()));
+    }
+
+    [Fact]
+    public async Task A_declined_invitation_cannot_be_repeated_before_the_period_then_can_and_the_export_lists_the_decline()
+    {
+        var org = await Api.RegisterAsync(client, "movement");
+        var asOrg = factory.ClientFor(org, Roles.Participant);
+        var asSteering = factory.ClientFor(Guid.NewGuid(), Roles.Steering);
+        var invitee = await Api.RegisterAsync(client, "individual");
+        var asInvitee = factory.ClientFor(invitee, Roles.Participant);
+        await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await asInvitee.DeleteAsync($"/api/registry/organizations/{org}/members/{invitee}")).StatusCode);
+        var again = await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "delegate" });
+        // Steering's additions are invitations too: the same rule.
+        var bySteering = await asSteering.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" });
+
+        var declined = Assert.Single((await asInvitee.GetAsync("/api/registry/me/export").JsonAsync(HttpStatusCode.OK)).GetProperty("declinedInvitations").EnumerateArray());
+        Assert.Equal(org, declined.GetProperty("organizationId").GetGuid());
+        var declinedAt = declined.GetProperty("declinedAt").GetDateTimeOffset();
+        foreach (var refused in new[] { again, bySteering })
+        {
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var problem = await refused.JsonAsync(HttpStatusCode.Conflict);
+            Assert.EndsWith("invitation-declined", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.Equal(declinedAt + TimeSpan.FromDays(90), problem.GetProperty("invitableAgainAt").GetDateTimeOffset());
+        }
+        // Nothing written, nobody told again.
+        Assert.Single(await Api.EventsAsync<MembershipInvited>(factory, invitee));
+        Assert.Empty((await asOrg.GetFromJsonAsync<List<MemberDto>>($"/api/registry/organizations/{org}/members"))!);
+        Assert.Empty((await asInvitee.GetFromJsonAsync<List<MemberDto>>("/api/registry/me/memberships"))!);
+        // The organization's own export does not learn who declined it.
+        Assert.Empty((await asOrg.GetAsync("/api/registry/me/export").JsonAsync(HttpStatusCode.OK)).GetProperty("declinedInvitations").EnumerateArray());
+        // Another organization is not held back by this decline.
+        var other = await Api.RegisterAsync(client, "organization");
+        await factory.ClientFor(other, Roles.Participant).PostAsJsonAsync($"/api/registry/organizations/{other}/members", new { individualId = invitee, role = "member" })
+            .JsonAsync(HttpStatusCode.Created);
+
+        // The period has passed (the decline moved back by 90 days and a minute): invited again, and told again.
+        await using (var scope = factory.Scope(out var db))
+        {
+            var row = await db.DeclinedInvitations.SingleAsync(d => d.OrganizationId == org && d.IndividualId == invitee);
+            await db.DeclinedInvitations.Where(d => d.OrganizationId == org && d.IndividualId == invitee)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.DeclinedAt, row.DeclinedAt - TimeSpan.FromDays(90) - TimeSpan.FromMinutes(1)));
+        }
+        await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "delegate" }).JsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal(3, (await Api.EventsAsync<MembershipInvited>(factory, invitee)).Count);
+        // The old decline serves no more and is gone.
+        Assert.Empty((await asInvitee.GetAsync("/api/registry/me/export").JsonAsync(HttpStatusCode.OK)).GetProperty("declinedInvitations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_withdrawn_invitation_or_a_member_leaving_records_no_decline_and_the_organization_may_invite_again()
+    {
+        var org = await Api.RegisterAsync(client, "organization");
+        var asOrg = factory.ClientFor(org, Roles.Participant);
+        var asSteering = factory.ClientFor(Guid.NewGuid(), Roles.Steering);
+        var invitee = await Api.RegisterAsync(client, "individual");
+        var asInvitee = factory.ClientFor(invitee, Roles.Participant);
+
+        // Withdrawn by the organization, then by steering: invited again each time.
+        await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.NoContent, (await asOrg.DeleteAsync($"/api/registry/organizations/{org}/members/{invitee}")).StatusCode);
+        await asSteering.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.NoContent, (await asSteering.DeleteAsync($"/api/registry/organizations/{org}/members/{invitee}")).StatusCode);
+        await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
+        // Accepted, then left: leaving is not declining.
+        await asInvitee.PostAsync($"/api/registry/me/memberships/{org}/accept", null).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NoContent, (await asInvitee.DeleteAsync($"/api/registry/organizations/{org}/members/{invitee}")).StatusCode);
+        await asOrg.PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = invitee, role = "member" }).JsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal(4, (await Api.EventsAsync<MembershipInvited>(factory, invitee)).Count);
+        Assert.Empty((await asInvitee.GetAsync("/api/registry/me/export").JsonAsync(HttpStatusCode.OK)).GetProperty("declinedInvitations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Erasure_deletes_the_declines_of_the_individual_and_of_the_organization()
+    {
+        var (org, otherOrg) = (await Api.RegisterAsync(client, "organization"), await Api.RegisterAsync(client, "movement"));
+        var (invitee, other) = (await Api.RegisterAsync(client, "individual"), await Api.RegisterAsync(client, "individual"));
+        foreach (var (o, i) in new[] { (org, invitee), (otherOrg, invitee), (org, other) })
+        {
+            await factory.ClientFor(o, Roles.Participant).PostAsJsonAsync($"/api/registry/organizations/{o}/members", new { individualId = i, role = "member" })
+                .JsonAsync(HttpStatusCode.Created);
+            Assert.Equal(HttpStatusCode.NoContent, (await factory.ClientFor(i, Roles.Participant).DeleteAsync($"/api/registry/organizations/{o}/members/{i}")).StatusCode);
+        }
+        Assert.Equal(3, await CountDeclinesAsync());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await factory.ClientFor(invitee, Roles.Participant).DeleteAsync("/api/registry/me")).StatusCode);
+        Assert.Equal(1, await CountDeclinesAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await factory.ClientFor(org, Roles.Participant).DeleteAsync("/api/registry/me")).StatusCode);
+        Assert.Equal(0, await CountDeclinesAsync());
+
+        async Task<int> CountDeclinesAsync()
+        {
+            await using var scope = factory.Scope(out var db);
+            return await db.DeclinedInvitations.CountAsync(d => d.IndividualId == invitee || d.IndividualId == other);
+        }
     }
 
     private sealed record MemberDto(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since, string Status);

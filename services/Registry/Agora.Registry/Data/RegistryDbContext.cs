@@ -23,6 +23,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     public DbSet<FoundingCallVersion> FoundingCallVersions => Set<FoundingCallVersion>();
     public DbSet<VettingDecision> VettingDecisions => Set<VettingDecision>();
     public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<DeclinedInvitation> DeclinedInvitations => Set<DeclinedInvitation>();
 
     /// <summary>The rows the public directory lists (<see cref="Participant.IsListed"/>), as SQL for partial indexes.</summary>
     public const string DirectoryListedFilter = "status = 'Active' AND directory_opt_in";
@@ -94,6 +95,11 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             e.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(m => new { m.OrganizationId, m.IndividualId }).IsUnique();
             e.HasIndex(m => m.IndividualId);
+        });
+        modelBuilder.Entity<DeclinedInvitation>(e =>
+        {
+            e.HasKey(d => new { d.OrganizationId, d.IndividualId });
+            e.HasIndex(d => d.IndividualId);
         });
     }
 }

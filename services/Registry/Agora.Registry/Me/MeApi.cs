@@ -31,10 +31,13 @@ public static class MeApi
 
     public sealed record ExportedMembership(Guid OrganizationId, Guid IndividualId, string Role, DateTimeOffset Since, string Status);
 
+    /// <summary>An invitation the individual declined (which keeps that organization from inviting them again for a while).</summary>
+    public sealed record ExportedDeclinedInvitation(Guid OrganizationId, DateTimeOffset DeclinedAt);
+
     public sealed record Export(
         ParticipantView Profile, string? Email, string? Phone, Demographics? Demographics, DateTimeOffset? DemographicsConsentAt,
         DateTimeOffset? EmailVerifiedAt, bool HasPassword, IReadOnlyList<ExportedVettingDecision> VettingDecisions,
-        IReadOnlyList<ExportedMembership> Memberships, DateTimeOffset ExportedAt);
+        IReadOnlyList<ExportedMembership> Memberships, IReadOnlyList<ExportedDeclinedInvitation> DeclinedInvitations, DateTimeOffset ExportedAt);
 
     public static IEndpointRouteBuilder MapMeApi(this IEndpointRouteBuilder endpoints)
     {
@@ -143,9 +146,12 @@ public static class MeApi
             .Select(d => new ExportedVettingDecision(d.Decision, d.Method, d.DecidedBy, d.Reason, d.DecidedAt)).ToListAsync(ct);
         var memberships = (await db.Memberships.AsNoTracking().Where(m => m.IndividualId == p.Id || m.OrganizationId == p.Id).ToListAsync(ct))
             .Select(m => new ExportedMembership(m.OrganizationId, m.IndividualId, Participant.Lower(m.Role), m.Since, Participant.Lower(m.Status))).ToList();
+        // The individual's own declines only: an organization's export does not say who declined it.
+        var declined = await db.DeclinedInvitations.AsNoTracking().Where(d => d.IndividualId == p.Id).OrderBy(d => d.DeclinedAt)
+            .Select(d => new ExportedDeclinedInvitation(d.OrganizationId, d.DeclinedAt)).ToListAsync(ct);
         return TypedResults.Ok(new Export(View(p), protector.DecryptOrNull(p.EmailCipher, p.Id, Participant.EmailField),
             protector.DecryptOrNull(p.PhoneCipher, p.Id, Participant.PhoneField), p.ReadDemographics(protector), p.DemographicsConsentAt,
-            p.EmailVerifiedAt, p.PasswordHash is not null, decisions, memberships, time.GetUtcNow()));
+            p.EmailVerifiedAt, p.PasswordHash is not null, decisions, memberships, declined, time.GetUtcNow()));
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Erase(ClaimsPrincipal user, RegistryDbContext db, ErasedParticipants erased, TimeProvider time, CancellationToken ct) =>

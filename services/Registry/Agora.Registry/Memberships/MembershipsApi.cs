@@ -6,6 +6,7 @@ using Agora.Registry.Participants;
 using Agora.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Agora.Registry.Memberships;
 
@@ -14,7 +15,8 @@ namespace Agora.Registry.Memberships;
 /// organization names at most <c>Registry:MaxDelegatesPerOrganization</c> delegates. Managed by
 /// steering, the organization's own account, or one of its active spokespersons. Adding someone
 /// only invites them: the membership is real (seen by the other members, giving its role's rights)
-/// once the individual accepts it (<c>POST /api/registry/me/memberships/{orgId}/accept</c>).
+/// once the individual accepts it (<c>POST /api/registry/me/memberships/{orgId}/accept</c>). An individual who
+/// declines an invitation cannot be invited again by that organization for <see cref="MembershipOptions.ReinviteAfter"/>.
 /// </summary>
 public static class MembershipsApi
 {
@@ -109,7 +111,8 @@ public static class MembershipsApi
     }
 
     internal static async Task<Results<Created<MemberView>, ValidationProblem, ProblemHttpResult>> Add(
-        Guid orgId, AddMember request, ClaimsPrincipal user, RegistryDbContext db, IConfiguration config, TimeProvider time, CancellationToken ct)
+        Guid orgId, AddMember request, ClaimsPrincipal user, RegistryDbContext db, IConfiguration config, IOptions<MembershipOptions> options,
+        TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var role = ParseRole(request.Role, errors);
@@ -134,12 +137,28 @@ public static class MembershipsApi
         {
             return new FieldErrors().Add("individualId", "No such individual.").ToProblem();
         }
+        var now = time.GetUtcNow();
+        // Declined lately: no new invitation (nor its MembershipInvited) until the period has passed, so that
+        // repeated invitations cannot be used to harass the individual.
+        var declined = await db.DeclinedInvitations.AsNoTracking().Where(d => d.OrganizationId == orgId && d.IndividualId == individual.Id)
+            .Select(d => (DateTimeOffset?)d.DeclinedAt).FirstOrDefaultAsync(ct);
+        if (declined + options.Value.ReinviteAfter is { } invitableAgainAt && invitableAgainAt > now)
+        {
+            var refused = Problems.Conflict("invitation-declined", "This individual declined this organization's invitation lately.",
+                $"They may be invited again from {invitableAgainAt:O}.");
+            refused.ProblemDetails.Extensions["invitableAgainAt"] = invitableAgainAt;
+            return refused;
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (role == MembershipRole.Delegate && await CheckDelegatesAsync(orgId, db, config, ct) is { } tooMany)
         {
             return tooMany;
         }
-        var now = time.GetUtcNow();
+        // The period has passed: the old decline serves no more.
+        if (declined is not null)
+        {
+            await db.DeclinedInvitations.Where(d => d.OrganizationId == orgId && d.IndividualId == individual.Id).ExecuteDeleteAsync(ct);
+        }
         var membership = new Membership
         {
             Id = Guid.CreateVersion7(now), OrganizationId = orgId, IndividualId = individual.Id, Role = role!.Value, Status = MembershipStatus.Invited,
@@ -189,11 +208,32 @@ public static class MembershipsApi
         return TypedResults.Ok(View(membership));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid orgId, Guid individualId, ClaimsPrincipal user, RegistryDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Removes a membership or an invitation. The invitee removing their own invitation declines it: that is recorded
+    /// (<see cref="DeclinedInvitation"/>), in the same transaction, and the organization cannot invite them again for
+    /// <see cref="MembershipOptions.ReinviteAfter"/>. A manager withdrawing an invitation, or a member leaving, records nothing.
+    /// </summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+        Guid orgId, Guid individualId, ClaimsPrincipal user, RegistryDbContext db, TimeProvider time, CancellationToken ct)
     {
         if (user.ParticipantId() != individualId && !await CanManageAsync(user, orgId, db, ct))
         {
             return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Only the member, steering, the organization or its spokespersons remove a membership.");
+        }
+        if (user.ParticipantId() == individualId)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Only a pending invitation is declined; a concurrent acceptance that committed first makes this delete nothing (a member leaving, below).
+            var declined = await db.Memberships.Where(m => m.OrganizationId == orgId && m.IndividualId == individualId && m.Status == MembershipStatus.Invited)
+                .ExecuteDeleteAsync(ct);
+            if (declined > 0)
+            {
+                await db.DeclinedInvitations.Where(d => d.OrganizationId == orgId && d.IndividualId == individualId).ExecuteDeleteAsync(ct);
+                db.DeclinedInvitations.Add(new DeclinedInvitation { OrganizationId = orgId, IndividualId = individualId, DeclinedAt = time.GetUtcNow() });
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return TypedResults.NoContent();
+            }
         }
         var removed = await db.Memberships.Where(m => m.OrganizationId == orgId && m.IndividualId == individualId).ExecuteDeleteAsync(ct);
         return removed == 0 ? Problems.NotFound("membership") : TypedResults.NoContent();

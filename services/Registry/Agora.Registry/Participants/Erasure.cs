@@ -10,7 +10,7 @@ namespace Agora.Registry.Participants;
 
 /// <summary>
 /// Erasure: the personal data goes (names, contact details, demographic answers, password,
-/// memberships, tokens, the reasons written in vetting decisions about them); a tombstone keeps the id and kind so that
+/// memberships, declined invitations, tokens, the reasons written in vetting decisions about them); a tombstone keeps the id and kind so that
 /// every service can be told (<see cref="ParticipantErased"/>) and the contact look-up answers "erased". The person's access
 /// tokens are refused from then on (<see cref="ErasedParticipants"/>): at once by this replica, within the refresh interval
 /// by the others.
@@ -31,6 +31,7 @@ public static class Erasure
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var subject = id.ToString();
             await db.Memberships.Where(m => m.IndividualId == id || m.OrganizationId == id).ExecuteDeleteAsync(ct);
+            await db.DeclinedInvitations.Where(d => d.IndividualId == id || d.OrganizationId == id).ExecuteDeleteAsync(ct);
             // Steering's written reasons about them go; the decisions themselves stay, as the audit of who was let in and how.
             await db.VettingDecisions.Where(v => v.ParticipantId == id && v.Reason != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.Reason, (string?)null), ct);

@@ -141,6 +141,29 @@ namespace Agora.Registry.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Agora.Registry.Memberships.DeclinedInvitation", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("IndividualId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("individual_id");
+
+                    b.Property<DateTimeOffset>("DeclinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("declined_at");
+
+                    b.HasKey("OrganizationId", "IndividualId")
+                        .HasName("pk_declined_invitations");
+
+                    b.HasIndex("IndividualId")
+                        .HasDatabaseName("ix_declined_invitations_individual_id");
+
+                    b.ToTable("declined_invitations", (string)null);
+                });
+
             modelBuilder.Entity("Agora.Registry.Memberships.Membership", b =>
                 {
                     b.Property<Guid>("Id")
