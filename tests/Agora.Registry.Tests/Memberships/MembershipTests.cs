@@ -248,6 +248,39 @@ public sealed class MembershipTests(MembershipFactory factory) : IClassFixture<M
     }
 
     [Fact]
+    public async Task A_decline_deletes_the_declines_whose_period_has_passed_and_keeps_the_others()
+    {
+        var org = await Api.RegisterAsync(client, "organization");
+        var (expired, recent, latest) = (await Api.RegisterAsync(client, "individual"), await Api.RegisterAsync(client, "individual"),
+            await Api.RegisterAsync(client, "individual"));
+        async Task InviteAndDeclineAsync(Guid individual)
+        {
+            await factory.ClientFor(org, Roles.Participant).PostAsJsonAsync($"/api/registry/organizations/{org}/members", new { individualId = individual, role = "member" })
+                .JsonAsync(HttpStatusCode.Created);
+            Assert.Equal(HttpStatusCode.NoContent,
+                (await factory.ClientFor(individual, Roles.Participant).DeleteAsync($"/api/registry/organizations/{org}/members/{individual}")).StatusCode);
+        }
+        await InviteAndDeclineAsync(expired);
+        await InviteAndDeclineAsync(recent);
+        await using (var scope = factory.Scope(out var db))
+        {
+            // One decline past its 90 days (and a minute), the other 89 days old.
+            await db.DeclinedInvitations.Where(d => d.IndividualId == expired)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.DeclinedAt, d => d.DeclinedAt - TimeSpan.FromDays(90) - TimeSpan.FromMinutes(1)));
+            await db.DeclinedInvitations.Where(d => d.IndividualId == recent)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.DeclinedAt, d => d.DeclinedAt - TimeSpan.FromDays(89)));
+        }
+
+        await InviteAndDeclineAsync(latest);
+
+        await using (var scope = factory.Scope(out var db))
+        {
+            var left = await db.DeclinedInvitations.Where(d => d.OrganizationId == org).Select(d => d.IndividualId).ToListAsync();
+            Assert.Equal(new[] { recent, latest }.Order(), left.Order());
+        }
+    }
+
+    [Fact]
     public async Task Erasure_deletes_the_declines_of_the_individual_and_of_the_organization()
     {
         var (org, otherOrg) = (await Api.RegisterAsync(client, "organization"), await Api.RegisterAsync(client, "movement"));

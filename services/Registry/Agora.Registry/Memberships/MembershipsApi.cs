@@ -212,9 +212,10 @@ public static class MembershipsApi
     /// Removes a membership or an invitation. The invitee removing their own invitation declines it: that is recorded
     /// (<see cref="DeclinedInvitation"/>), in the same transaction, and the organization cannot invite them again for
     /// <see cref="MembershipOptions.ReinviteAfter"/>. A manager withdrawing an invitation, or a member leaving, records nothing.
+    /// Declines whose period has passed, anyone's, are deleted at the same time: they serve no more, and are personal data.
     /// </summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> Remove(
-        Guid orgId, Guid individualId, ClaimsPrincipal user, RegistryDbContext db, TimeProvider time, CancellationToken ct)
+        Guid orgId, Guid individualId, ClaimsPrincipal user, RegistryDbContext db, TimeProvider time, IOptions<MembershipOptions> options, CancellationToken ct)
     {
         if (user.ParticipantId() != individualId && !await CanManageAsync(user, orgId, db, ct))
         {
@@ -228,8 +229,11 @@ public static class MembershipsApi
                 .ExecuteDeleteAsync(ct);
             if (declined > 0)
             {
-                await db.DeclinedInvitations.Where(d => d.OrganizationId == orgId && d.IndividualId == individualId).ExecuteDeleteAsync(ct);
-                db.DeclinedInvitations.Add(new DeclinedInvitation { OrganizationId = orgId, IndividualId = individualId, DeclinedAt = time.GetUtcNow() });
+                var now = time.GetUtcNow();
+                var expired = now - options.Value.ReinviteAfter;
+                await db.DeclinedInvitations.Where(d => (d.OrganizationId == orgId && d.IndividualId == individualId) || d.DeclinedAt <= expired)
+                    .ExecuteDeleteAsync(ct);
+                db.DeclinedInvitations.Add(new DeclinedInvitation { OrganizationId = orgId, IndividualId = individualId, DeclinedAt = now });
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return TypedResults.NoContent();
