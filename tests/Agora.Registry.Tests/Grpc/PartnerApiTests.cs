@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Agora.Contracts.Registry.V1;
 using Agora.Registry.Tests.Identity;
 using Agora.ServiceDefaults;
@@ -91,6 +92,60 @@ public sealed class PartnerApiTests(PartnerFactory factory) : IClassFixture<Part
             await call.ResponseStream.MoveNext();
         });
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_individuals_governorate_reaches_partners_only_while_they_consent_and_a_change_of_consent_is_streamed()
+    {
+        var client = factory.CreateClient();
+        var hedi = await Api.RegisterAsync(client, new { kind = "individual", names = new { fr = "Hédi Zouari" }, preferredLanguage = "fr", governorate = "siliana", directoryOptIn = true, email = Api.NewEmail() });
+        await Arrange.ActivateAsync(factory, hedi);
+        var me = factory.ClientFor(hedi, Roles.Participant);
+        using var channel = Channel();
+        var directory = new PartnerDirectory.PartnerDirectoryClient(channel);
+        var metadata = await PartnerAsync();
+        async Task<(List<string> ByGovernorate, List<string> ByWord, string Shown)> SearchAsync()
+        {
+            var byGovernorate = await directory.SearchAsync(new DirectorySearchRequest { Governorate = "siliana", Kind = "individual" }, metadata);
+            var byWord = await directory.SearchAsync(new DirectorySearchRequest { Query = "siliana", Kind = "individual" }, metadata);
+            var byName = await directory.SearchAsync(new DirectorySearchRequest { Query = "zouari" }, metadata);
+            return ([.. byGovernorate.Entries.Select(e => e.ParticipantId)], [.. byWord.Entries.Select(e => e.ParticipantId)], Assert.Single(byName.Entries).Governorate);
+        }
+        async Task<(DirectoryChange Mine, string Cursor)> WatchAsync(string cursor)
+        {
+            var all = new List<DirectoryChange>();
+            using var call = directory.WatchChanges(new WatchChangesRequest { Cursor = cursor }, metadata);
+            await foreach (var change in call.ResponseStream.ReadAllAsync())
+            {
+                all.Add(change);
+            }
+            return (all.Last(c => c.ParticipantId == hedi.ToString()), all[^1].Cursor);
+        }
+
+        var hidden = await SearchAsync();
+        var (registered, cursor) = await WatchAsync("");
+        await me.PatchAsJsonAsync("/api/registry/me", new
+        {
+            demographics = new { gender = "male", ageBand = "35-49", occupation = "worker" }, demographicsConsent = true,
+        }).JsonAsync(System.Net.HttpStatusCode.OK);
+        var shown = await SearchAsync();
+        (var consented, cursor) = await WatchAsync(cursor);
+        await me.PatchAsJsonAsync("/api/registry/me", new { demographicsConsent = false }).JsonAsync(System.Net.HttpStatusCode.OK);
+        var hiddenAgain = await SearchAsync();
+        var (withdrawn, _) = await WatchAsync(cursor);
+
+        foreach (var (byGovernorate, byWord, governorate) in new[] { hidden, hiddenAgain })
+        {
+            Assert.Empty(byGovernorate);
+            Assert.Empty(byWord);
+            Assert.Equal("", governorate);
+        }
+        Assert.Equal([hedi.ToString()], shown.ByGovernorate);
+        Assert.Equal([hedi.ToString()], shown.ByWord);
+        Assert.Equal("siliana", shown.Shown);
+        Assert.Equal((DirectoryChange.Types.ChangeType.Upserted, ""), (registered.Type, registered.Entry.Governorate));
+        Assert.Equal((DirectoryChange.Types.ChangeType.Upserted, "siliana"), (consented.Type, consented.Entry.Governorate));
+        Assert.Equal((DirectoryChange.Types.ChangeType.Upserted, ""), (withdrawn.Type, withdrawn.Entry.Governorate));
     }
 
     [Fact]

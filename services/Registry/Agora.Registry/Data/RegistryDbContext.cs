@@ -28,6 +28,9 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     /// <summary>The rows the public directory lists (<see cref="Participant.IsListed"/>), as SQL for partial indexes.</summary>
     public const string DirectoryListedFilter = "status = 'Active' AND directory_opt_in";
 
+    /// <summary><see cref="Participant.PublicGovernorate"/> in SQL, for the generated column <c>directory_governorate</c>.</summary>
+    public const string PublicGovernorateSql = "CASE WHEN kind <> 'Individual' OR demographics_consent_at IS NOT NULL THEN governorate END";
+
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         foreach (var entry in ChangeTracker.Entries<Participant>().Where(e => e.State is EntityState.Added or EntityState.Modified))
@@ -54,6 +57,7 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             e.Property(p => p.NameFr).HasMaxLength(Participant.DisplayNameMaxLength);
             e.Property(p => p.NameEn).HasMaxLength(Participant.DisplayNameMaxLength);
             e.Property(p => p.Governorate).HasMaxLength(20);
+            e.Property(p => p.DirectoryGovernorate).HasMaxLength(20).HasComputedColumnSql(PublicGovernorateSql, stored: true);
             e.Property(p => p.CodePurpose).HasMaxLength(20);
             e.Property(p => p.PasswordHash).HasMaxLength(200);
             e.Property(p => p.Version).IsRowVersion();
@@ -63,12 +67,12 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
             e.HasGeneratedTsVectorColumn(p => p.SearchVector, "simple", p => new { p.SearchText });
             // The public directory (Directory.DirectorySearch): listed rows only, so registrations
             // (pending) and other changes to unlisted rows never touch these indexes.
-            // Words, themes, governorate and kind in one GIN index (btree_gin for the scalar columns).
-            e.HasIndex(p => new { p.SearchVector, p.Themes, p.Governorate, p.Kind })
+            // Words, themes, public governorate and kind in one GIN index (btree_gin for the scalar columns).
+            e.HasIndex(p => new { p.SearchVector, p.Themes, p.DirectoryGovernorate, p.Kind })
                 .HasDatabaseName("ix_participants_directory_search").HasMethod("gin").HasFilter(DirectoryListedFilter);
             // Keyset pages in id order, with what the filters read, for index-only scans.
             e.HasIndex(p => p.Id).HasDatabaseName("ix_participants_directory_keyset")
-                .IncludeProperties(p => new { p.Kind, p.Governorate, p.Themes, p.SearchVector }).HasFilter(DirectoryListedFilter);
+                .IncludeProperties(p => new { p.Kind, p.DirectoryGovernorate, p.Themes, p.SearchVector }).HasFilter(DirectoryListedFilter);
         });
         modelBuilder.Entity<Theme>(e =>
         {

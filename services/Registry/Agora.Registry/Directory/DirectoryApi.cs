@@ -9,7 +9,7 @@ namespace Agora.Registry.Directory;
 /// <summary>
 /// The public directory: approved (active) organizations and movements, and individuals who opted
 /// in; filtered by theme, governorate and kind; full-text search for Arabic and French; keyset
-/// pages. Shows names, category, governorate and themes — never contact details.
+/// pages. Shows names, category, governorate (an individual's only with their consent) and themes — never contact details.
 /// </summary>
 public static class DirectoryApi
 {
@@ -28,7 +28,7 @@ public static class DirectoryApi
         return endpoints;
     }
 
-    public static Entry EntryOf(Participant p) => new(p.Id, Participant.KindName(p.Kind), p.Category, new Names(p.NameAr, p.NameFr, p.NameEn), p.Governorate, p.Themes);
+    public static Entry EntryOf(Participant p) => new(p.Id, Participant.KindName(p.Kind), p.Category, new Names(p.NameAr, p.NameFr, p.NameEn), p.PublicGovernorate, p.Themes);
 
     /// <summary>Everything listed, as a query (shared with the partner gRPC API).</summary>
     public static IQueryable<Participant> Listed(RegistryDbContext db) =>

@@ -28,7 +28,8 @@ namespace Agora.Registry.Directory;
 /// collected whole behind a <c>MATERIALIZED</c> fence so that the planner cannot walk the primary key
 /// instead, then sorted — few rows by construction.</item>
 /// </list>
-/// Only the columns an entry shows are read; nothing personal is selected or decrypted.
+/// Only the columns an entry shows are read; nothing personal is selected or decrypted. The governorate shown and
+/// filtered on is <c>directory_governorate</c>, an individual's only with their consent (<see cref="Participant.PublicGovernorate"/>).
 /// </summary>
 public static class DirectorySearch
 {
@@ -38,7 +39,7 @@ public static class DirectorySearch
     public sealed record Criteria(string? TsQuery, string? Theme, string? Governorate, ParticipantKind? Kind);
 
     private const string Listed = RegistryDbContext.DirectoryListedFilter;
-    private const string EntryColumns = "p.id, p.kind, p.category, p.name_ar, p.name_fr, p.name_en, p.governorate, p.themes";
+    private const string EntryColumns = "p.id, p.kind, p.category, p.name_ar, p.name_fr, p.name_en, p.directory_governorate, p.themes";
 
     /// <summary>Up to <paramref name="take"/> listed entries after <paramref name="after"/>, in id order.</summary>
     public static async Task<List<DirectoryApi.Entry>> FindAsync(RegistryDbContext db, Criteria criteria, Guid? after, int take, CancellationToken ct)
@@ -53,7 +54,7 @@ public static class DirectorySearch
             {
                 var sql = new StringBuilder($"""
                     WITH w AS (
-                      SELECT id, kind, governorate, themes, search_vector FROM participants
+                      SELECT id, kind, directory_governorate, themes, search_vector FROM participants
                       WHERE {Listed}{(after is null ? "" : " AND id > @after")}
                       ORDER BY id LIMIT {Window}),
                     s AS (SELECT count(*) AS scanned, (SELECT id FROM w ORDER BY id DESC LIMIT 1) AS last FROM w)
@@ -137,7 +138,7 @@ public static class DirectorySearch
         }
         if (criteria.Governorate is not null)
         {
-            sql.Append(" AND governorate = @governorate");
+            sql.Append(" AND directory_governorate = @governorate"); // an individual's only with their consent
             parameters.Add(new NpgsqlParameter<string>("governorate", criteria.Governorate));
         }
         if (criteria.Kind is ParticipantKind kind)

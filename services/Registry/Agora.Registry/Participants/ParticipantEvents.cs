@@ -16,8 +16,7 @@ public static class ParticipantEvents
     {
         var consented = p.DemographicsConsentAt is not null;
         var demographics = consented ? p.ReadDemographics(protector) : null;
-        var governorate = p.IsOrganizationOrMovement || consented ? p.Governorate : null;
-        return new ConstituencyAttributes(governorate, demographics?.Gender, demographics?.AgeBand, demographics?.Occupation);
+        return new ConstituencyAttributes(p.PublicGovernorate, demographics?.Gender, demographics?.AgeBand, demographics?.Occupation);
     }
 
     /// <summary>

@@ -257,6 +257,13 @@ namespace Agora.Registry.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("demographics_consent_at");
 
+                    b.Property<string>("DirectoryGovernorate")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("directory_governorate")
+                        .HasComputedColumnSql("CASE WHEN kind <> 'Individual' OR demographics_consent_at IS NOT NULL THEN governorate END", true);
+
                     b.Property<bool>("DirectoryOptIn")
                         .HasColumnType("boolean")
                         .HasColumnName("directory_opt_in");
@@ -392,7 +399,7 @@ namespace Agora.Registry.Data.Migrations
                         .HasDatabaseName("ix_participants_directory_keyset")
                         .HasFilter("status = 'Active' AND directory_opt_in");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Id"), new[] { "Kind", "Governorate", "Themes", "SearchVector" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Id"), new[] { "Kind", "DirectoryGovernorate", "Themes", "SearchVector" });
 
                     b.HasIndex("Kind", "Status")
                         .HasDatabaseName("ix_participants_kind_status");
@@ -400,11 +407,11 @@ namespace Agora.Registry.Data.Migrations
                     b.HasIndex("UpdatedAt", "Id")
                         .HasDatabaseName("ix_participants_updated_at_id");
 
-                    b.HasIndex("SearchVector", "Themes", "Governorate", "Kind")
+                    b.HasIndex("SearchVector", "Themes", "DirectoryGovernorate", "Kind")
                         .HasDatabaseName("ix_participants_directory_search")
                         .HasFilter("status = 'Active' AND directory_opt_in");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector", "Themes", "Governorate", "Kind"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector", "Themes", "DirectoryGovernorate", "Kind"), "gin");
 
                     b.ToTable("participants", (string)null);
                 });
