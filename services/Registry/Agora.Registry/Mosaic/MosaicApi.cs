@@ -35,7 +35,8 @@ public static class MosaicApi
     internal static async Task<Ok<Report>> Get(RegistryDbContext db, PersonalDataProtector protector, IConfiguration config, CancellationToken ct)
     {
         var rows = await db.Participants.AsNoTracking().Where(p => p.Status == ParticipantStatus.Active)
-            .Select(p => new { p.Id, p.Kind, p.Governorate, p.Themes, p.DemographicsCipher, p.DemographicsConsentAt })
+            // The governorate as the directory shows it (Participant.PublicGovernorate): an individual's only with consent.
+            .Select(p => new { p.Id, p.Kind, p.DirectoryGovernorate, p.Themes, p.DemographicsCipher, p.DemographicsConsentAt })
             .ToListAsync(ct);
         var people = rows.Select(r =>
         {
@@ -43,8 +44,7 @@ public static class MosaicApi
             var d = consented && r.DemographicsCipher is not null
                 ? Demographics.FromJson(protector.Decrypt(r.DemographicsCipher, r.Id, Participant.DemographicsField))
                 : null;
-            var governorate = r.Kind != ParticipantKind.Individual || consented ? r.Governorate : null;
-            return new { Kind = Participant.KindName(r.Kind), Governorate = governorate, d?.Gender, d?.AgeBand, d?.Occupation, r.Themes, IsIndividual = r.Kind == ParticipantKind.Individual };
+            return new { Kind = Participant.KindName(r.Kind), Governorate = r.DirectoryGovernorate, d?.Gender, d?.AgeBand, d?.Occupation, r.Themes, IsIndividual = r.Kind == ParticipantKind.Individual };
         }).ToList();
         var individuals = people.Where(p => p.IsIndividual).ToList();
 
