@@ -174,11 +174,22 @@ public sealed class OutboxRelay<TDbContext>(
         catch (Exception e) when (e is InvalidOperationException or JsonException or NotSupportedException)
         {
             row.Attempts++;
-            row.LastError = e.Message.Length > 1000 ? e.Message[..1000] : e.Message;
+            row.LastError = OutboxError.Text(e.Message);
             logger.LogError("Outbox row {OutboxId} cannot be read back into a message (attempt {Attempts})", row.Id, row.Attempts);
             return false;
         }
     }
+}
+
+/// <summary>What an outbox row keeps of the error that stopped it.</summary>
+internal static class OutboxError
+{
+    public const int MaxLength = 1000;
+
+    /// <summary>The message, cut to <see cref="MaxLength"/> characters, never between the two halves of a surrogate pair.</summary>
+    public static string Text(string message) =>
+        message.Length <= MaxLength ? message
+        : message[..(char.IsHighSurrogate(message[MaxLength - 1]) ? MaxLength - 1 : MaxLength)];
 }
 
 public sealed class OutboxPublishException(string message, Exception inner) : Exception(message, inner);
